@@ -1,0 +1,227 @@
+#include "cli/record_formatter.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_writer.h"
+#include "core/record_id.h"
+
+namespace kj::cli {
+namespace {
+
+enum Key {
+  kTime,
+  kObserved,
+  kSeverity,
+  kLevel,
+  kComponent,
+  kUnit,
+  kNode,
+  kIdentifier,
+  kPid,
+  kMessage,
+  kCaller,
+  kAttributes,
+  kSource,
+  kCursor,
+  kId
+};
+
+const char* color_of(Severity s) {
+  switch (s) {
+    case Severity::error:
+    case Severity::critical:
+    case Severity::alert:
+    case Severity::emergency:
+    case Severity::fatal:
+    case Severity::panic:
+      return "\x1b[0;1;31m";
+    case Severity::warning:
+      return "\x1b[0;1;33m";
+    case Severity::notice:
+      return "\x1b[0;1;39m";
+    case Severity::debug:
+    case Severity::trace:
+      return "\x1b[0;38;5;245m";
+    default:
+      return nullptr;
+  }
+}
+
+// Terminal text: valid UTF-8, control bytes other than tab shown as \xNN so a binary field
+// cannot move the cursor or change colours; continuation lines indented under the message.
+void append_terminal_text(std::string& out, std::string_view s, size_t indent) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string valid;
+  json::append_valid_utf8(valid, s);
+  for (unsigned char c : valid) {
+    if (c == '\n') {
+      out.push_back('\n');
+      out.append(indent, ' ');
+    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      out.append("\\x");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+}
+
+void key(std::string& out, bool& first, std::string_view k) {
+  if (!first) out.push_back(',');
+  first = false;
+  out.push_back('"');
+  out.append(k);
+  out.append("\":");
+}
+
+}  // namespace
+
+std::optional<OutputMode> parse_output_mode(std::string_view n) {
+  if (n == "short") return OutputMode::short_;
+  if (n == "short-iso") return OutputMode::short_iso;
+  if (n == "short-precise") return OutputMode::short_precise;
+  if (n == "json") return OutputMode::json;
+  if (n == "json-pretty") return OutputMode::json_pretty;
+  if (n == "cat") return OutputMode::cat;
+  return std::nullopt;
+}
+
+bool is_json(OutputMode m) {
+  return m == OutputMode::json || m == OutputMode::json_pretty;
+}
+
+RecordFormatter::RecordFormatter(FormatOptions opts) : opts_(std::move(opts)), clock_(opts_.utc) {
+  bool any = false;
+  for (size_t i = 0; i < std::size(kJsonKeys); ++i) {
+    keep_[i] = opts_.fields.empty();
+    for (const auto& f : opts_.fields) {
+      if (f == kJsonKeys[i]) keep_[i] = any = true;
+    }
+  }
+  // Only journal field names given: keep the schema and add them as attributes.
+  if (!opts_.fields.empty() && !any)
+    for (bool& k : keep_) k = true;
+  keep_[kAttributes] = keep_[kAttributes] || (!opts_.fields.empty() && !any);
+}
+
+void RecordFormatter::append(std::string& out, const Record& r) {
+  switch (opts_.mode) {
+    case OutputMode::cat:
+      append_terminal_text(out, r.message, 0);
+      out.push_back('\n');
+      return;
+    case OutputMode::json:
+      append_json(out, r);
+      out.push_back('\n');
+      return;
+    case OutputMode::json_pretty:
+      // For people reading one record at a time; not a throughput path.
+      scratch_.clear();
+      append_json(scratch_, r);
+      out.append(nlohmann::json::parse(scratch_).dump(4));
+      out.push_back('\n');
+      return;
+    default:
+      append_short(out, r);
+  }
+}
+
+void RecordFormatter::append_short(std::string& out, const Record& r) {
+  const size_t line_start = out.size();
+  const int64_t secs = r.time_us >= 0 ? r.time_us / 1000000 : (r.time_us - 999999) / 1000000;
+  const CivilTime& t = clock_.at(secs);
+  if (opts_.mode == OutputMode::short_iso) {
+    append_iso_time(out, t);
+  } else {
+    append_syslog_time(out, t);
+    if (opts_.mode == OutputMode::short_precise) append_micros(out, r.time_us);
+  }
+  out.push_back(' ');
+  out.append(r.node.empty() ? std::string_view("localhost") : std::string_view(r.node));
+  out.push_back(' ');
+  append_terminal_text(out, r.identifier.empty() ? std::string_view("unknown") : r.identifier, 0);
+  if (r.pid >= 0) {
+    out.push_back('[');
+    json::append_int(out, r.pid);
+    out.push_back(']');
+  }
+  out.append(": ");
+  const char* color = opts_.color ? color_of(r.severity) : nullptr;
+  if (color) out.append(color);
+  out.append(severity_short(r.severity));
+  out.push_back(' ');
+  if (!r.caller.empty()) {
+    out.append(r.caller);
+    out.append("] ");
+  }
+  const size_t indent = out.size() - line_start - (color ? std::string_view(color).size() : 0);
+  append_terminal_text(out, r.message, indent);
+  if (color) out.append("\x1b[0m");
+  out.push_back('\n');
+}
+
+void RecordFormatter::append_json(std::string& out, const Record& r) {
+  bool first = true;
+  out.push_back('{');
+  if (want(kTime)) {
+    key(out, first, "time");
+    out.push_back('"');
+    append_rfc3339_utc_us(out, r.time_us);
+    out.push_back('"');
+  }
+  if (want(kObserved) && r.observed_time_us && r.observed_time_us != r.time_us) {
+    key(out, first, "observed_time");
+    out.push_back('"');
+    append_rfc3339_utc_us(out, r.observed_time_us);
+    out.push_back('"');
+  }
+  if (want(kSeverity) && r.severity != Severity::unknown) {
+    key(out, first, "severity");
+    json::append_string(out, severity_name(r.severity));
+  }
+  auto text = [&](Key k, std::string_view name, const std::string& v) {
+    if (want(k) && !v.empty()) {
+      key(out, first, name);
+      json::append_string(out, v);
+    }
+  };
+  text(kLevel, "level", r.level_raw);
+  text(kComponent, "component", r.component);
+  text(kUnit, "unit", r.unit);
+  text(kNode, "node", r.node);
+  text(kIdentifier, "identifier", r.identifier);
+  if (want(kPid) && r.pid >= 0) {
+    key(out, first, "pid");
+    json::append_int(out, r.pid);
+  }
+  if (want(kMessage)) {
+    key(out, first, "message");
+    json::append_string(out, r.message);
+  }
+  text(kCaller, "caller", r.caller);
+  if (want(kAttributes) && !r.attributes.empty()) {
+    key(out, first, "attributes");
+    out.push_back('{');
+    bool first_attr = true;
+    for (const auto& [k, v] : r.attributes) {
+      if (!first_attr) out.push_back(',');
+      first_attr = false;
+      json::append_string(out, k);
+      out.push_back(':');
+      json::append_string(out, v);
+    }
+    out.push_back('}');
+  }
+  text(kSource, "source", r.source);
+  text(kCursor, "cursor", r.position.cursor);
+  if (want(kId) && !r.position.cursor.empty()) {
+    key(out, first, "id");
+    out.push_back('"');
+    append_record_id(out, r.position.cursor);
+    out.push_back('"');
+  }
+  out.push_back('}');
+}
+
+}  // namespace kj::cli

@@ -1,0 +1,51 @@
+// Renders Records for the terminal or for machines: journalctl's short formats with the
+// normalized level added, `cat`, and kjournal's JSON record schema (README "JSON output").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+#include "core/time_format.h"
+
+namespace kj::cli {
+
+enum class OutputMode { short_, short_iso, short_precise, json, json_pretty, cat };
+
+// "short" -> OutputMode::short_, ...; nullopt for an unknown name.
+std::optional<OutputMode> parse_output_mode(std::string_view name);
+bool is_json(OutputMode m);
+
+struct FormatOptions {
+  OutputMode mode = OutputMode::short_;
+  bool utc = false;
+  bool color = false;
+  // --output-fields: JSON keys to keep (empty: all). Journal field names (upper case) are
+  // read from the entry and appear under "attributes".
+  std::vector<std::string> fields;
+};
+
+// The JSON keys a record can have, in output order.
+inline constexpr std::string_view kJsonKeys[] = {
+    "time", "observed_time", "severity", "level",      "component", "unit",   "node", "identifier",
+    "pid",  "message",       "caller",   "attributes", "source",    "cursor", "id"};
+
+class RecordFormatter {
+ public:
+  explicit RecordFormatter(FormatOptions opts);
+  void append(std::string& out, const Record& r);
+
+ private:
+  void append_short(std::string& out, const Record& r);
+  void append_json(std::string& out, const Record& r);
+  bool want(size_t key_index) const { return keep_[key_index]; }
+
+  FormatOptions opts_;
+  WallClock clock_;
+  bool keep_[std::size(kJsonKeys)];
+  std::string scratch_;
+};
+
+}  // namespace kj::cli

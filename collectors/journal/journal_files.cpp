@@ -1,0 +1,177 @@
+#include "collectors/journal/journal_files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+
+#ifndef KJ_LIBSYSTEMD_VERSION
+#define KJ_LIBSYSTEMD_VERSION "unknown"
+#endif
+
+namespace kj::journal {
+namespace {
+
+// Journal file header layout (systemd's JOURNAL_FILE_FORMAT documentation): 8-byte
+// signature, le32 compatible flags, le32 incompatible flags, ..., le64 header_size at 88.
+constexpr char kSignature[8] = {'L', 'P', 'K', 'S', 'H', 'H', 'R', 'H'};
+constexpr size_t kMinHeader = 208;  // the oldest header format's size
+
+struct FlagName {
+  uint32_t bit;
+  const char* name;
+};
+constexpr FlagName kIncompatibleFlags[] = {
+    {1u << 0, "compressed-xz"},   {1u << 1, "compressed-lz4"}, {1u << 2, "keyed-hash"},
+    {1u << 3, "compressed-zstd"}, {1u << 4, "compact"},
+};
+
+uint32_t le32(const unsigned char* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+uint64_t le64(const unsigned char* p) {
+  return uint64_t(le32(p)) | uint64_t(le32(p + 4)) << 32;
+}
+
+bool is_journal_name(const std::string& n) {
+  return n.ends_with(".journal") || n.ends_with(".journal~");
+}
+
+bool is_hex_id(std::string_view n) {
+  if (n.size() != 32) return false;
+  for (char c : n)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+std::string machine_id(const std::string& root) {
+  std::ifstream f(root + "/etc/machine-id");
+  std::string id;
+  f >> id;
+  return is_hex_id(id) ? id : std::string();
+}
+
+// Lists journal files in `dir` and in its subdirectories accepted by `want_subdir`.
+void scan(const std::string& dir, JournalInventory* inv,
+          const std::function<bool(const std::string&)>& want_subdir) {
+  inv->searched.push_back(dir);
+  DIR* d = opendir(dir.c_str());
+  if (!d) {
+    if (errno == EACCES) inv->problems.push_back({dir, "permission denied listing the directory"});
+    return;
+  }
+  std::vector<std::string> subdirs;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    const std::string path = dir + "/" + name;
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) continue;
+    if (S_ISREG(st.st_mode) && is_journal_name(name)) {
+      inv->files.push_back(path);
+    } else if (S_ISDIR(st.st_mode) && want_subdir(name)) {
+      subdirs.push_back(path);
+    }
+  }
+  closedir(d);
+  for (const auto& s : subdirs) scan(s, inv, [](const std::string&) { return false; });
+}
+
+}  // namespace
+
+uint32_t supported_incompatible_flags() {
+  // Compact mode arrived in 252, zstd and keyed hashes in 246.
+  const int v = std::atoi(KJ_LIBSYSTEMD_VERSION);
+  if (v >= 252) return 0x1F;
+  if (v >= 246) return 0x0F;
+  return 0x03;
+}
+
+std::string check_journal_file(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == EACCES || errno == EPERM)
+      return "permission denied (journal files are readable by root and the members of the "
+             "'systemd-journal' group; run as root or add this user to that group)";
+    return std::string("cannot open: ") + strerror(errno);
+  }
+  unsigned char h[kMinHeader];
+  struct stat st {};
+  fstat(fd, &st);
+  const ssize_t n = pread(fd, h, sizeof h, 0);
+  close(fd);
+  if (n < 0) return std::string("cannot read: ") + strerror(errno);
+  if (n < 16 || memcmp(h, kSignature, 8) != 0) return "not a journal file (bad signature)";
+  if (static_cast<size_t>(n) < kMinHeader)
+    return "truncated or corrupt: " + std::to_string(st.st_size) + " bytes, shorter than a header";
+  const uint32_t incompatible = le32(h + 12);
+  const uint32_t unknown = incompatible & ~supported_incompatible_flags();
+  if (unknown) {
+    std::string names;
+    for (const auto& f : kIncompatibleFlags) {
+      if (incompatible & f.bit) names += std::string(names.empty() ? "" : ",") + f.name;
+    }
+    char hex[16];
+    snprintf(hex, sizeof hex, "0x%x", incompatible);
+    return std::string("uses a journal format this build cannot read: incompatible header flags ") +
+           hex + (names.empty() ? "" : " (" + names + ")") + ", unknown to libsystemd " +
+           KJ_LIBSYSTEMD_VERSION +
+           " that kjournal was built with (written by a newer systemd; read it with the host's "
+           "journalctl or run a kjournal built against a newer libsystemd)";
+  }
+  const uint64_t header_size = le64(h + 88);
+  if (header_size < kMinHeader || static_cast<uint64_t>(st.st_size) < header_size)
+    return "truncated or corrupt: " + std::to_string(st.st_size) + " bytes, header claims " +
+           std::to_string(header_size);
+  return {};
+}
+
+JournalInventory inspect_journal_files(const JournalSource& source) {
+  JournalInventory inv;
+  using Kind = JournalSource::Kind;
+  switch (source.kind) {
+    case Kind::files:
+      inv.files = source.files;
+      break;
+    case Kind::directory:
+      scan(source.path, &inv, [](const std::string& n) { return is_hex_id(n.substr(0, 32)); });
+      break;
+    case Kind::local:
+    case Kind::root:
+    case Kind::ns: {
+      const std::string root = source.kind == Kind::root ? source.path : "";
+      const std::string mid = machine_id(root);
+      for (const char* base : {"/var/log/journal", "/run/log/journal"}) {
+        const std::string dir = root + base;
+        if (access(dir.c_str(), F_OK) != 0) {
+          inv.searched.push_back(dir);
+          continue;
+        }
+        if (source.kind == Kind::ns) {
+          scan(dir, &inv, [&](const std::string& n) {
+            return n.size() > 33 && n[32] == '.' && n.substr(33) == source.ns &&
+                   (mid.empty() || n.starts_with(mid));
+          });
+        } else {
+          scan(dir, &inv,
+               [&](const std::string& n) { return is_hex_id(n) && (mid.empty() || n == mid); });
+        }
+      }
+      break;
+    }
+  }
+  for (const auto& f : inv.files) {
+    std::string why = check_journal_file(f);
+    if (why.empty()) continue;
+    inv.problems.push_back({f, std::move(why)});
+    ++inv.unreadable_files;
+  }
+  return inv;
+}
+
+}  // namespace kj::journal

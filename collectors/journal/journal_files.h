@@ -1,0 +1,34 @@
+// Pre-flight inventory of the journal files a source would open. sd-journal silently skips
+// files it cannot open (permissions, a newer incompatible format, truncation), which makes a
+// broken setup look like "no entries"; this names every such file and why.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "collectors/journal/journal_handle.h"
+
+namespace kj::journal {
+
+struct JournalFileProblem {
+  std::string path;
+  std::string reason;
+};
+
+struct JournalInventory {
+  std::vector<std::string> searched;         // directories looked in (empty for --file)
+  std::vector<std::string> files;            // journal files found
+  std::vector<JournalFileProblem> problems;  // files and directories
+  size_t unreadable_files = 0;
+  size_t readable() const { return files.size() - unreadable_files; }
+};
+
+// Header incompatible-flag bits this build's libsystemd understands.
+uint32_t supported_incompatible_flags();
+
+JournalInventory inspect_journal_files(const JournalSource& source);
+
+// Checks one file's header; empty string if it looks readable, else the reason.
+std::string check_journal_file(const std::string& path);
+
+}  // namespace kj::journal

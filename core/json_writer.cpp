@@ -1,0 +1,141 @@
+#include "core/json_writer.h"
+
+#include <charconv>
+
+namespace kj::json {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid. On 0, *subpart is
+// set to the length of the maximal invalid subpart to skip (at least 1).
+size_t utf8_sequence(std::string_view s, size_t i, size_t* subpart) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  size_t need;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    need = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    need = 3;
+    if (b0 == 0xE0) lo = 0xA0;  // no overlong forms
+    if (b0 == 0xED) hi = 0x9F;  // no surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    need = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    *subpart = 1;
+    return 0;
+  }
+  size_t k = 1;
+  for (; k < need; ++k) {
+    if (i + k >= s.size()) break;
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    const unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+    if (b < l || b > h) break;
+  }
+  if (k == need) return need;
+  *subpart = k;
+  return 0;
+}
+
+template <bool kEscape>
+void append_impl(std::string& out, std::string_view s) {
+  size_t i = 0, run = 0;  // [run, i) is a pending stretch of bytes to copy verbatim
+  const size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && (!kEscape || (c != '"' && c != '\\'))) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      size_t subpart = 0;
+      const size_t len = utf8_sequence(s, i, &subpart);
+      if (len) {
+        i += len;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      out.append(kReplacement);
+      i += subpart;
+      run = i;
+      continue;
+    }
+    if constexpr (!kEscape) {
+      ++i;  // control bytes pass through to the terminal formatter, which decides
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(esc, 6);
+      }
+    }
+    ++i;
+    run = i;
+  }
+  out.append(s.data() + run, n - run);
+}
+
+}  // namespace
+
+void append_escaped(std::string& out, std::string_view s) {
+  append_impl<true>(out, s);
+}
+
+void append_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  append_impl<true>(out, s);
+  out.push_back('"');
+}
+
+void append_valid_utf8(std::string& out, std::string_view s) {
+  append_impl<false>(out, s);
+}
+
+bool is_valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t subpart = 0;
+    const size_t len = utf8_sequence(s, i, &subpart);
+    if (!len) return false;
+    i += len;
+  }
+  return true;
+}
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;  // 24 bytes always hold an int64
+  out.append(buf, end);
+}
+
+}  // namespace kj::json

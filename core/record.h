@@ -1,0 +1,59 @@
+// The normalized log record every collector produces and every consumer (CLI formatter,
+// exporters) reads. Collectors fill one Record in place and reuse it, so its strings keep
+// their capacity across entries and the hot path does not allocate.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/severity.h"
+
+namespace kj {
+
+// Where a record came from, precise enough to resume after it.
+struct Position {
+  std::string cursor;   // journal cursor (journal records)
+  std::string file;     // file path (file records)
+  uint64_t device = 0;  // file identity: device and inode
+  uint64_t inode = 0;
+  uint64_t offset = 0;  // byte offset of the record's first byte
+};
+
+struct Record {
+  int64_t time_us = 0;           // event time, µs since the epoch (UTC)
+  int64_t observed_time_us = 0;  // when the collector's source received it (journald)
+  Severity severity = Severity::unknown;
+  std::string level_raw;  // level as the source wrote it ("E", "error", "6")
+  std::string message;
+  std::string component;  // kubelet, containerd, kube-scheduler, ...
+  std::string unit;       // systemd unit, if any
+  std::string node;
+  std::string identifier;  // SYSLOG_IDENTIFIER or process name (journalctl's short output)
+  int64_t pid = -1;        // -1: unknown
+  std::string caller;      // file.go:123 from a klog header
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::string source;  // "journal" or the file path
+  Position position;
+
+  void clear() {
+    time_us = observed_time_us = 0;
+    severity = Severity::unknown;
+    level_raw.clear();
+    message.clear();
+    component.clear();
+    unit.clear();
+    node.clear();
+    identifier.clear();
+    pid = -1;
+    caller.clear();
+    attributes.clear();
+    source.clear();
+    position.cursor.clear();
+    position.file.clear();
+    position.device = position.inode = position.offset = 0;
+  }
+};
+
+}  // namespace kj

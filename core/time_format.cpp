@@ -1,0 +1,133 @@
+#include "core/time_format.h"
+
+#include <ctime>
+
+namespace kj {
+namespace {
+
+void append_digits(std::string& out, int64_t v, int width) {
+  char buf[20];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v > 0 || n < width);
+  while (n) out.push_back(buf[--n]);
+}
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+}  // namespace
+
+// Era-based civil-calendar conversion (described by H. Hinnant, "chrono-compatible low-level
+// date algorithms"): exact for every proleptic Gregorian date, no table, no libc.
+int64_t days_from_civil(int year, int month, int day) {
+  const int64_t y = static_cast<int64_t>(year) - (month <= 2);
+  const int64_t era = floor_div(y, 400);
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = (month + 9) % 12;
+  const int64_t doy = (153 * mp + 2) / 5 + day - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+CivilTime civil_from_unix_seconds(int64_t secs) {
+  const int64_t days = floor_div(secs, 86400);
+  const int64_t sod = secs - days * 86400;
+  const int64_t z = days + 719468;
+  const int64_t era = floor_div(z, 146097);
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  CivilTime t;
+  t.year = static_cast<int>(yoe + era * 400 + (m <= 2));
+  t.month = static_cast<int>(m);
+  t.day = static_cast<int>(d);
+  t.hour = static_cast<int>(sod / 3600);
+  t.minute = static_cast<int>(sod / 60 % 60);
+  t.second = static_cast<int>(sod % 60);
+  return t;
+}
+
+void append_rfc3339_utc_us(std::string& out, int64_t us) {
+  const int64_t secs = floor_div(us, 1000000);
+  const CivilTime t = civil_from_unix_seconds(secs);
+  append_digits(out, t.year, 4);
+  out.push_back('-');
+  append_digits(out, t.month, 2);
+  out.push_back('-');
+  append_digits(out, t.day, 2);
+  out.push_back('T');
+  append_digits(out, t.hour, 2);
+  out.push_back(':');
+  append_digits(out, t.minute, 2);
+  out.push_back(':');
+  append_digits(out, t.second, 2);
+  append_micros(out, us);
+  out.push_back('Z');
+}
+
+void append_micros(std::string& out, int64_t us) {
+  out.push_back('.');
+  append_digits(out, us - floor_div(us, 1000000) * 1000000, 6);
+}
+
+const CivilTime& WallClock::at(int64_t secs) {
+  if (secs == cached_secs_) return cached_;
+  cached_secs_ = secs;
+  if (utc_) {
+    cached_ = civil_from_unix_seconds(secs);
+    return cached_;
+  }
+  const time_t tt = static_cast<time_t>(secs);
+  struct tm tm {};
+  localtime_r(&tt, &tm);
+  cached_.year = tm.tm_year + 1900;
+  cached_.month = tm.tm_mon + 1;
+  cached_.day = tm.tm_mday;
+  cached_.hour = tm.tm_hour;
+  cached_.minute = tm.tm_min;
+  cached_.second = tm.tm_sec;
+  cached_.gmtoff = tm.tm_gmtoff;
+  return cached_;
+}
+
+void append_syslog_time(std::string& out, const CivilTime& t) {
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  out.append(kMonths[(t.month - 1) % 12], 3);
+  out.push_back(' ');
+  append_digits(out, t.day, 2);
+  out.push_back(' ');
+  append_digits(out, t.hour, 2);
+  out.push_back(':');
+  append_digits(out, t.minute, 2);
+  out.push_back(':');
+  append_digits(out, t.second, 2);
+}
+
+void append_iso_time(std::string& out, const CivilTime& t) {
+  append_digits(out, t.year, 4);
+  out.push_back('-');
+  append_digits(out, t.month, 2);
+  out.push_back('-');
+  append_digits(out, t.day, 2);
+  out.push_back('T');
+  append_digits(out, t.hour, 2);
+  out.push_back(':');
+  append_digits(out, t.minute, 2);
+  out.push_back(':');
+  append_digits(out, t.second, 2);
+  long off = t.gmtoff;
+  out.push_back(off < 0 ? '-' : '+');
+  if (off < 0) off = -off;
+  append_digits(out, off / 3600, 2);
+  append_digits(out, off / 60 % 60, 2);
+}
+
+}  // namespace kj

@@ -1,0 +1,83 @@
+#include "core/time_format.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ctime>
+
+namespace kj {
+namespace {
+
+std::string rfc3339(int64_t us) {
+  std::string s;
+  append_rfc3339_utc_us(s, us);
+  return s;
+}
+
+TEST(TimeFormat, Rfc3339Utc) {
+  EXPECT_EQ(rfc3339(0), "1970-01-01T00:00:00.000000Z");
+  // date -u -d @1700000000 -> 2023-11-14 22:13:20
+  EXPECT_EQ(rfc3339(1700000000123456), "2023-11-14T22:13:20.123456Z");
+  // Leap day and century rules: 2000-02-29 exists (divisible by 400).
+  EXPECT_EQ(rfc3339(951782400000000), "2000-02-29T00:00:00.000000Z");
+  EXPECT_EQ(rfc3339(-1), "1969-12-31T23:59:59.999999Z");
+}
+
+TEST(TimeFormat, CivilRoundTripsEveryDayFor600Years) {
+  for (int64_t d = days_from_civil(1800, 1, 1); d < days_from_civil(2400, 1, 1); ++d) {
+    const CivilTime t = civil_from_unix_seconds(d * 86400 + 3661);
+    ASSERT_EQ(days_from_civil(t.year, t.month, t.day), d);
+    ASSERT_EQ(t.hour, 1);
+    ASSERT_EQ(t.minute, 1);
+    ASSERT_EQ(t.second, 1);
+  }
+  EXPECT_EQ(days_from_civil(2026, 11, 27), 20784);
+}
+
+TEST(TimeFormat, AgreesWithGmtime) {
+  for (int64_t s = -86400 * 400; s < 4102444800; s += 86400 * 37 + 12345) {
+    const time_t tt = s;
+    struct tm tm {};
+    gmtime_r(&tt, &tm);
+    const CivilTime t = civil_from_unix_seconds(s);
+    ASSERT_EQ(t.year, tm.tm_year + 1900) << s;
+    ASSERT_EQ(t.month, tm.tm_mon + 1) << s;
+    ASSERT_EQ(t.day, tm.tm_mday) << s;
+    ASSERT_EQ(t.hour, tm.tm_hour) << s;
+  }
+}
+
+TEST(TimeFormat, ShortFormsLikeJournalctl) {
+  WallClock utc(true);
+  std::string s;
+  append_syslog_time(s, utc.at(1700000000));
+  EXPECT_EQ(s, "Nov 14 22:13:20");
+  s.clear();
+  append_iso_time(s, utc.at(1700000000));
+  EXPECT_EQ(s, "2023-11-14T22:13:20+0000");
+  s.clear();
+  append_micros(s, 1700000000000042);
+  EXPECT_EQ(s, ".000042");
+}
+
+TEST(TimeFormat, LocalZoneOffset) {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old ? old : "";
+  setenv("TZ", "America/New_York", 1);
+  tzset();
+  WallClock local(false);
+  std::string s;
+  append_iso_time(s, local.at(1700000000));  // 17:13:20 EST
+  EXPECT_EQ(s, "2023-11-14T17:13:20-0500");
+  s.clear();
+  append_iso_time(s, local.at(1690000000));  // 2023-07-22 04:26:40 UTC = 00:26:40 EDT
+  EXPECT_EQ(s, "2023-07-22T00:26:40-0400");
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
+  tzset();
+}
+
+}  // namespace
+}  // namespace kj
