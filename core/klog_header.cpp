@@ -108,6 +108,7 @@ std::optional<KlogHeader> parse_klog_header(std::string_view line) {
   const auto sev = severity_from_klog_letter(letter);
   if (!sev) return std::nullopt;
   h.letter = letter;
+  h.letter_offset = sc.pos();
   h.severity = *sev;
   sc.seek(sc.pos() + 1);
 

@@ -21,6 +21,7 @@ struct KlogHeader {
   std::string_view caller;  // "file.go:123" (a view into the input)
   uint32_t line = 0;
   size_t message_offset = 0;  // input bytes before the message ("] " included)
+  size_t letter_offset = 0;   // where `letter` is: 0, or 34 after the flag.Parse prefix
 };
 
 // Parses the header at the start of `line` (the `ERROR: logging before flag.Parse: ` prefix

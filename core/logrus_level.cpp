@@ -80,7 +80,7 @@ std::optional<Pair> next_pair(std::string_view s, size_t& i) {
   ++i;
   if (i < s.size() && s[i] == '"') {
     const size_t value_begin = ++i;
-    while (i < s.size() && s[i] != '"') ++i;
+    while (i < s.size() && s[i] != '"') i += (s[i] == '\\') ? 2 : 1;
     if (i >= s.size()) return std::nullopt;  // unterminated (or ends in a lone backslash)
     p.value = s.substr(value_begin, i - value_begin);
     ++i;

@@ -8,6 +8,8 @@
 //   instants depending on what ran before. The probing here always picks the earlier instant;
 //   for a wall time that does not exist (DST starts) it reads the time with the offset in force
 //   before the jump, which is what mktime() does (02:30 in a 02:00->03:00 gap becomes 03:30).
+//   mktime() differs only in zones modelled with negative DST (Europe/Dublin,
+//   Africa/Casablanca), where it prefers the tm_isdst reading and so moves backwards instead.
 //
 // * IANA zone names ("Europe/Berlin") are resolved by reading the TZif file ourselves instead of
 //   swapping $TZ: setenv() while another thread calls localtime_r() or getenv() is a data race,

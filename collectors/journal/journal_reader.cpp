@@ -136,7 +136,7 @@ int JournalReader::back_matching(uint64_t n) {
     uint64_t rt = 0;
     j_->realtime_us(&rt);
     if (q_.since_us && static_cast<int64_t>(rt) < *q_.since_us) break;
-    fill(scratch_);
+    fill(scratch_, static_cast<int64_t>(rt));
     if (filter_(scratch_)) ++found;
   }
   return moved;
@@ -213,7 +213,7 @@ bool JournalReader::next(Record& out) {
       }
       since_seeked_ = true;
     }
-    fill(out);
+    fill(out, t);
     // Rotated files stay open until sd_journal_process(); release them during long reads.
     if (++stats_.entries_read % 1024 == 0) j_->process();
     if (filter_ && !filter_(out)) continue;
@@ -225,12 +225,10 @@ bool JournalReader::next(Record& out) {
   return false;
 }
 
-void JournalReader::fill(Record& r) {
+void JournalReader::fill(Record& r, int64_t realtime_us) {
   r.clear();
   r.source = "journal";
-  uint64_t rt = 0;
-  j_->realtime_us(&rt);
-  r.time_us = r.observed_time_us = static_cast<int64_t>(rt);
+  r.time_us = r.observed_time_us = realtime_us;
 
   std::string_view name, value;
   bool have_message = false, pid1 = false;

@@ -68,7 +68,7 @@ class JournalReader {
   void position();
   int step();
   bool in_window_or_seek(bool* skip);
-  void fill(Record& r);
+  void fill(Record& r, int64_t realtime_us);
   void recover(int error);
   int back_matching(uint64_t n);
 

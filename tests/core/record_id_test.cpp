@@ -25,11 +25,13 @@ TEST(RecordId, StableHexAndDistinct) {
   EXPECT_NE(id("i=1").substr(0, 8), id("i=2").substr(0, 8));
 }
 
-// Pinned value: the id is part of the data a backend stores, so changing the function
-// would make replays after an upgrade look like new records.
-TEST(RecordId, PinnedValue) {
-  EXPECT_EQ(id(""), id(""));
-  EXPECT_EQ(id("").size(), 32u);
+// Pinned values: the id is part of what a backend stores, so changing the function would
+// make every replay after an upgrade look like new records. Change only on purpose.
+TEST(RecordId, PinnedValues) {
+  EXPECT_EQ(id(""), "46ef07c1670bdbfb5a574119ce092b10");
+  EXPECT_EQ(id("s=b3e150cbc2e24693811b3cdb2d4417fd;i=1;b=7ed4d57b1e2feb89414c343c1027c4d1;"
+               "m=103b60fae5c;t=66145d437f17e;x=e86624074878a231"),
+            "88ff85a0bf6d8f50190491eb662517d7");
 }
 
 }  // namespace
