@@ -26,7 +26,8 @@ struct KlogHeader {
 
 // Parses the header at the start of `line` (the `ERROR: logging before flag.Parse: ` prefix
 // of old glog is accepted and skipped). nullopt if `line` does not start with a valid header.
-// Never reads past line.size().
+// The header is taken from the first physical line only (a `\n` ends the file:line search);
+// a `]` that ends the input counts as `] ` plus an empty message. Never reads past line.size().
 std::optional<KlogHeader> parse_klog_header(std::string_view line);
 
 }  // namespace kj

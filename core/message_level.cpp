@@ -13,10 +13,7 @@ std::optional<MessageLevel> detect_message_level(std::string_view message) {
     if (auto h = parse_klog_header(message)) {
       MessageLevel m;
       m.severity = h->severity;
-      // The letter sits right before the month digits; with the old glog prefix it is not
-      // at offset 0, so take it from the parsed header.
-      const size_t letter_at = message.find(h->letter);
-      m.raw = message.substr(letter_at, 1);
+      m.raw = message.substr(h->letter_offset, 1);
       m.caller = h->caller;
       m.message_offset = h->message_offset;
       m.klog = true;
@@ -24,7 +21,8 @@ std::optional<MessageLevel> detect_message_level(std::string_view message) {
     }
   }
   if (c == 't' || c == 'l' || c == '\x1b' || (c >= 'A' && c <= 'Z')) {
-    if (auto l = detect_logrus_level(message)) {
+    // An unrecognized level name (level=verbose) says nothing; PRIORITY then decides.
+    if (auto l = detect_logrus_level(message); l && l->severity != Severity::unknown) {
       MessageLevel m;
       m.severity = l->severity;
       m.raw = l->raw;

@@ -63,3 +63,19 @@ TEST(Component, FromUnit) {
 
 }  // namespace
 }  // namespace kj
+
+namespace kj {
+namespace {
+
+TEST(MessageLevel, OldGlogPrefixAndUnknownLogrusLevel) {
+  const std::string m = "ERROR: logging before flag.Parse: I0412 10:00:00.000000    42 x.go:9] hi";
+  const auto l = detect_message_level(m);
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->severity, Severity::info);
+  EXPECT_EQ(l->raw.data(), m.data() + 34);  // the letter after the prefix, not ERROR's E
+  EXPECT_EQ(m.substr(l->message_offset), "hi");
+  EXPECT_FALSE(detect_message_level("time=\"2026-11-27T22:50:00Z\" level=verbose msg=x"));
+}
+
+}  // namespace
+}  // namespace kj

@@ -1,0 +1,148 @@
+#include "cli/record_formatter.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace kj::cli {
+namespace {
+
+Record kubelet_error() {
+  Record r;
+  r.time_us = 1'795'819'800'123'456;  // 2026-11-27T22:50:00.123456Z
+  r.observed_time_us = r.time_us + 1000;
+  r.severity = Severity::error;
+  r.level_raw = "E";
+  r.message = "\"Error syncing pod, skipping\" pod=\"default/web-1\"";
+  r.component = "kubelet";
+  r.unit = "kubelet.service";
+  r.node = "node-1";
+  r.identifier = "kubelet";
+  r.pid = 1234;
+  r.caller = "pod_workers.go:1301";
+  r.source = "journal";
+  r.position.cursor = "s=1;i=2";
+  return r;
+}
+
+std::string render(FormatOptions o, const Record& r) {
+  RecordFormatter f(std::move(o));
+  std::string out;
+  f.append(out, r);
+  return out;
+}
+
+FormatOptions mode(OutputMode m) {
+  FormatOptions o;
+  o.mode = m;
+  o.utc = true;
+  return o;
+}
+
+TEST(RecordFormatter, JsonSchema) {
+  const std::string line = render(mode(OutputMode::json), kubelet_error());
+  ASSERT_EQ(line.back(), '\n');
+  const auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["time"], "2026-11-27T22:50:00.123456Z");
+  EXPECT_EQ(j["observed_time"], "2026-11-27T22:50:00.124456Z");
+  EXPECT_EQ(j["severity"], "error");
+  EXPECT_EQ(j["level"], "E");
+  EXPECT_EQ(j["component"], "kubelet");
+  EXPECT_EQ(j["unit"], "kubelet.service");
+  EXPECT_EQ(j["node"], "node-1");
+  EXPECT_EQ(j["pid"], 1234);
+  EXPECT_EQ(j["message"], "\"Error syncing pod, skipping\" pod=\"default/web-1\"");
+  EXPECT_EQ(j["caller"], "pod_workers.go:1301");
+  EXPECT_EQ(j["source"], "journal");
+  EXPECT_EQ(j["cursor"], "s=1;i=2");
+  EXPECT_EQ(j["id"].get<std::string>().size(), 32u);
+  EXPECT_FALSE(j.contains("attributes"));  // absent values are omitted, not null
+}
+
+TEST(RecordFormatter, JsonOmitsUnknownAndEqualTimes) {
+  Record r = kubelet_error();
+  r.severity = Severity::unknown;
+  r.observed_time_us = r.time_us;
+  r.pid = -1;
+  r.caller.clear();
+  const auto j = nlohmann::json::parse(render(mode(OutputMode::json), r));
+  EXPECT_FALSE(j.contains("severity"));
+  EXPECT_FALSE(j.contains("observed_time"));
+  EXPECT_FALSE(j.contains("pid"));
+  EXPECT_FALSE(j.contains("caller"));
+}
+
+TEST(RecordFormatter, JsonBinaryAndInvalidUtf8StayValid) {
+  Record r = kubelet_error();
+  r.message = std::string("bin\0ary\xff\n", 9);
+  r.attributes = {{"_COMM", "kube\x01let"}};
+  const std::string line = render(mode(OutputMode::json), r);
+  EXPECT_NE(line.find(R"("bin\u0000ary)"
+                      "\xEF\xBF\xBD"
+                      R"(\n")"),
+            std::string::npos)
+      << line;
+  const auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["attributes"]["_COMM"], "kube\x01let");
+}
+
+TEST(RecordFormatter, OutputFieldsSelectKeysAndJournalFields) {
+  FormatOptions o = mode(OutputMode::json);
+  o.fields = {"time", "message"};
+  auto j = nlohmann::json::parse(render(o, kubelet_error()));
+  EXPECT_EQ(j.size(), 2u);
+  EXPECT_TRUE(j.contains("time") && j.contains("message"));
+
+  o.fields = {"_COMM"};  // only journal fields: full schema plus attributes
+  Record r = kubelet_error();
+  r.attributes = {{"_COMM", "kubelet"}};
+  j = nlohmann::json::parse(render(o, r));
+  EXPECT_EQ(j["attributes"]["_COMM"], "kubelet");
+  EXPECT_TRUE(j.contains("severity"));
+}
+
+TEST(RecordFormatter, ShortFormsLikeJournalctlWithLevel) {
+  const Record r = kubelet_error();
+  EXPECT_EQ(render(mode(OutputMode::short_), r),
+            "Nov 27 22:50:00 node-1 kubelet[1234]: ERROR pod_workers.go:1301] \"Error syncing "
+            "pod, skipping\" pod=\"default/web-1\"\n");
+  EXPECT_EQ(render(mode(OutputMode::short_precise), r).substr(0, 22), "Nov 27 22:50:00.123456");
+  EXPECT_EQ(render(mode(OutputMode::short_iso), r).substr(0, 25), "2026-11-27T22:50:00+0000 ");
+  EXPECT_EQ(render(mode(OutputMode::cat), r), r.message + "\n");
+}
+
+TEST(RecordFormatter, ShortIndentsContinuationLinesAndEscapesControls) {
+  Record r = kubelet_error();
+  r.caller.clear();
+  r.severity = Severity::info;
+  r.message = "panic: boom\ngoroutine 1 [running]:\x1b[31m";
+  const std::string s = render(mode(OutputMode::short_), r);
+  const std::string prefix = "Nov 27 22:50:00 node-1 kubelet[1234]: INFO ";
+  EXPECT_EQ(s, prefix + "panic: boom\n" + std::string(prefix.size(), ' ') +
+                   "goroutine 1 [running]:\\x1b[31m\n");
+}
+
+TEST(RecordFormatter, ColourOnlyWhenAsked) {
+  FormatOptions o = mode(OutputMode::short_);
+  o.color = true;
+  const std::string s = render(o, kubelet_error());
+  EXPECT_NE(s.find("\x1b[0;1;31mERROR"), std::string::npos);
+  EXPECT_NE(s.find("\x1b[0m\n"), std::string::npos);
+  EXPECT_EQ(render(mode(OutputMode::short_), kubelet_error()).find('\x1b'), std::string::npos);
+}
+
+TEST(RecordFormatter, JsonPrettyIsTheSameObject) {
+  const auto compact = nlohmann::json::parse(render(mode(OutputMode::json), kubelet_error()));
+  const std::string pretty = render(mode(OutputMode::json_pretty), kubelet_error());
+  EXPECT_GT(std::count(pretty.begin(), pretty.end(), '\n'), 10);
+  EXPECT_EQ(nlohmann::json::parse(pretty), compact);
+}
+
+TEST(RecordFormatter, ParseOutputMode) {
+  EXPECT_EQ(parse_output_mode("short-iso"), OutputMode::short_iso);
+  EXPECT_EQ(parse_output_mode("json-pretty"), OutputMode::json_pretty);
+  EXPECT_FALSE(parse_output_mode("verbose"));
+  EXPECT_FALSE(parse_output_mode(""));
+}
+
+}  // namespace
+}  // namespace kj::cli
