@@ -67,6 +67,8 @@ void append_terminal_text(std::string& out, std::string_view s, size_t indent) {
   }
 }
 
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
 void key(std::string& out, bool& first, std::string_view k) {
   if (!first) out.push_back(',');
   first = false;
@@ -129,13 +131,14 @@ void RecordFormatter::append(std::string& out, const Record& r) {
 
 void RecordFormatter::append_short(std::string& out, const Record& r) {
   const size_t line_start = out.size();
-  const int64_t secs = r.time_us >= 0 ? r.time_us / 1000000 : (r.time_us - 999999) / 1000000;
+  const int64_t us = floor_div(r.time_ns, 1000);
+  const int64_t secs = floor_div(us, 1000000);
   const CivilTime& t = clock_.at(secs);
   if (opts_.mode == OutputMode::short_iso) {
     append_iso_time(out, t);
   } else {
     append_syslog_time(out, t);
-    if (opts_.mode == OutputMode::short_precise) append_micros(out, r.time_us);
+    if (opts_.mode == OutputMode::short_precise) append_micros(out, us);
   }
   out.push_back(' ');
   out.append(r.node.empty() ? std::string_view("localhost") : std::string_view(r.node));
@@ -167,13 +170,13 @@ void RecordFormatter::append_json(std::string& out, const Record& r) {
   if (want(kTime)) {
     key(out, first, "time");
     out.push_back('"');
-    append_rfc3339_utc_us(out, r.time_us);
+    append_rfc3339_utc_us(out, floor_div(r.time_ns, 1000));
     out.push_back('"');
   }
-  if (want(kObserved) && r.observed_time_us && r.observed_time_us != r.time_us) {
+  if (want(kObserved) && r.observed_time_ns && r.observed_time_ns != r.time_ns) {
     key(out, first, "observed_time");
     out.push_back('"');
-    append_rfc3339_utc_us(out, r.observed_time_us);
+    append_rfc3339_utc_us(out, floor_div(r.observed_time_ns, 1000));
     out.push_back('"');
   }
   if (want(kSeverity) && r.severity != Severity::unknown) {

@@ -22,8 +22,9 @@ struct Position {
 };
 
 struct Record {
-  int64_t time_us = 0;           // event time, µs since the epoch (UTC)
-  int64_t observed_time_us = 0;  // when the collector's source received it (journald)
+  // ns since the epoch (UTC): CRI and logrus carry ns, journald µs, OTLP and Loki want ns.
+  int64_t time_ns = 0;           // event time
+  int64_t observed_time_ns = 0;  // when the source received it (journald), 0 if unknown
   Severity severity = Severity::unknown;
   std::string level_raw;  // level as the source wrote it ("E", "error", "6")
   std::string message;
@@ -38,7 +39,7 @@ struct Record {
   Position position;
 
   void clear() {
-    time_us = observed_time_us = 0;
+    time_ns = observed_time_ns = 0;
     severity = Severity::unknown;
     level_raw.clear();
     message.clear();

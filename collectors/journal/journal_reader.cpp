@@ -228,7 +228,7 @@ bool JournalReader::next(Record& out) {
 void JournalReader::fill(Record& r, int64_t realtime_us) {
   r.clear();
   r.source = "journal";
-  r.time_us = r.observed_time_us = realtime_us;
+  r.time_ns = r.observed_time_ns = realtime_us * 1000;
 
   std::string_view name, value;
   bool have_message = false, pid1 = false;
@@ -284,7 +284,7 @@ void JournalReader::fill(Record& r, int64_t realtime_us) {
       case 26:
         if (name == "_SOURCE_REALTIME_TIMESTAMP") {
           const int64_t src = parse_int(value, 0);
-          if (src > 0) r.time_us = src;
+          if (src > 0 && src < INT64_MAX / 1000) r.time_ns = src * 1000;
         }
         break;
       default:

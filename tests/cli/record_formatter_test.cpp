@@ -8,8 +8,8 @@ namespace {
 
 Record kubelet_error() {
   Record r;
-  r.time_us = 1'795'819'800'123'456;  // 2026-11-27T22:50:00.123456Z
-  r.observed_time_us = r.time_us + 1000;
+  r.time_ns = 1'795'819'800'123'456'789;  // 2026-11-27T22:50:00.123456789Z
+  r.observed_time_ns = r.time_ns + 1'000'000;
   r.severity = Severity::error;
   r.level_raw = "E";
   r.message = "\"Error syncing pod, skipping\" pod=\"default/web-1\"";
@@ -61,7 +61,7 @@ TEST(RecordFormatter, JsonSchema) {
 TEST(RecordFormatter, JsonOmitsUnknownAndEqualTimes) {
   Record r = kubelet_error();
   r.severity = Severity::unknown;
-  r.observed_time_us = r.time_us;
+  r.observed_time_ns = r.time_ns;
   r.pid = -1;
   r.caller.clear();
   const auto j = nlohmann::json::parse(render(mode(OutputMode::json), r));

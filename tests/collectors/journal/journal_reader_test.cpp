@@ -75,7 +75,7 @@ TEST_F(JournalReaderTest, NormalizesKubeletContainerdAndPid1Entries) {
   EXPECT_EQ(recs[0].unit, "kubelet.service");
   EXPECT_EQ(recs[0].node, "node-1");
   EXPECT_EQ(recs[0].pid, 1234);
-  EXPECT_EQ(recs[0].time_us, static_cast<int64_t>(kBase + 1'000'000));
+  EXPECT_EQ(recs[0].time_ns, static_cast<int64_t>(kBase + 1'000'000) * 1000);
   EXPECT_FALSE(recs[0].position.cursor.empty());
 
   EXPECT_EQ(recs[1].severity, Severity::warning);
@@ -91,8 +91,8 @@ TEST_F(JournalReaderTest, NormalizesKubeletContainerdAndPid1Entries) {
   EXPECT_EQ(recs[3].severity, Severity::unknown);  // missing PRIORITY is not "emerg"
   EXPECT_TRUE(recs[3].level_raw.empty());
 
-  EXPECT_EQ(recs[4].time_us, static_cast<int64_t>(kBase + 4'500'000));
-  EXPECT_EQ(recs[4].observed_time_us, static_cast<int64_t>(kBase + 5'000'000));
+  EXPECT_EQ(recs[4].time_ns, static_cast<int64_t>(kBase + 4'500'000) * 1000);
+  EXPECT_EQ(recs[4].observed_time_ns, static_cast<int64_t>(kBase + 5'000'000) * 1000);
 }
 
 TEST_F(JournalReaderTest, DefaultFilterKeepsKubernetesComponentsOnly) {
