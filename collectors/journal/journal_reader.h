@@ -13,6 +13,7 @@
 #include "collectors/journal/journal_files.h"
 #include "collectors/journal/journal_handle.h"
 #include "core/record.h"
+#include "core/record_source.h"
 
 namespace kj::journal {
 
@@ -42,7 +43,7 @@ using RecordFilter = std::function<bool(const Record&)>;
 // Unit name as `journalctl -u` mangles it: "kubelet" -> "kubelet.service"; globs unchanged.
 std::string mangle_unit_name(const std::string& name);
 
-class JournalReader {
+class JournalReader : public RecordSource {
  public:
   // Opens the journal and positions it. Throws JournalError when nothing can be read: no
   // journal files (naming the directories searched), or every file unreadable (naming each
@@ -51,11 +52,11 @@ class JournalReader {
 
   // Fills `out` with the next record to show. Returns false when nothing is available now:
   // at the end of the query, or (follow mode) until the journal changes; then call wait().
-  bool next(Record& out);
+  bool next(Record& out) override;
   // True once no further records can ever come (window passed, -n reached without -f).
-  bool finished() const { return finished_; }
+  bool finished() const override { return finished_; }
   // Follow mode: waits up to `timeout_us` for the journal to change.
-  void wait(uint64_t timeout_us);
+  void wait(uint64_t timeout_us) override;
 
   const JournalInventory& inventory() const { return inventory_; }
   const JournalStats& stats() const { return stats_; }

@@ -1,0 +1,88 @@
+#include "cli/timeline_merger.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+namespace kj::cli {
+namespace {
+
+// A source over a fixed list; `available` limits what it delivers before wait() (follow).
+class ListSource : public RecordSource {
+ public:
+  ListSource(std::vector<int64_t> times, std::string name, size_t available = SIZE_MAX)
+      : name_(std::move(name)), available_(available) {
+    for (auto t : times) pending_.push_back(t);
+  }
+  bool next(Record& out) override {
+    if (pending_.empty() || available_ == 0) return false;
+    out.clear();
+    out.time_ns = pending_.front();
+    out.source = name_;
+    pending_.pop_front();
+    --available_;
+    return true;
+  }
+  bool finished() const override { return pending_.empty(); }
+  void wait(uint64_t) override { available_ = SIZE_MAX; }
+
+ private:
+  std::deque<int64_t> pending_;
+  std::string name_;
+  size_t available_;
+};
+
+std::vector<std::pair<int64_t, std::string>> drain(TimelineMerger& m) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  Record r;
+  while (m.next(r)) out.emplace_back(r.time_ns, r.source);
+  return out;
+}
+
+TEST(TimelineMerger, MergesSortedSourcesStably) {
+  std::vector<std::unique_ptr<RecordSource>> s;
+  s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{1, 4, 4, 9}, "journal"));
+  s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{2, 4, 10}, "a.log"));
+  s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{}, "empty.log"));
+  TimelineMerger m(std::move(s), false);
+  const auto got = drain(m);
+  const std::vector<std::pair<int64_t, std::string>> want = {
+      {1, "journal"}, {2, "a.log"},   {4, "journal"}, {4, "journal"},
+      {4, "a.log"},   {9, "journal"}, {10, "a.log"}};
+  EXPECT_EQ(got, want);  // equal times: the earlier source first, each source in its order
+  EXPECT_TRUE(m.finished());
+}
+
+TEST(TimelineMerger, Reverse) {
+  std::vector<std::unique_ptr<RecordSource>> s;
+  s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{9, 5, 1}, "j"));
+  s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{7, 6}, "f"));
+  TimelineMerger m(std::move(s), true);
+  std::vector<int64_t> times;
+  for (auto& [t, n] : drain(m)) times.push_back(t);
+  EXPECT_EQ(times, (std::vector<int64_t>{9, 7, 6, 5, 1}));
+}
+
+TEST(TimelineMerger, FollowDoesNotWaitForQuietSources) {
+  std::vector<std::unique_ptr<RecordSource>> s;
+  s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{1, 2, 3}, "busy", 3));
+  s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{0}, "quiet", 0));
+  TimelineMerger m(std::move(s), false);
+  EXPECT_EQ(drain(m).size(), 3u);  // the quiet source holds nothing back
+  EXPECT_FALSE(m.finished());
+  m.wait(0);
+  const auto late = drain(m);
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].second, "quiet");
+}
+
+TEST(TimelineMerger, OrderKeyPrefersJournalReceiveTime) {
+  Record r;
+  r.time_ns = 5;
+  EXPECT_EQ(TimelineMerger::order_key(r), 5);
+  r.observed_time_ns = 7;
+  EXPECT_EQ(TimelineMerger::order_key(r), 7);
+}
+
+}  // namespace
+}  // namespace kj::cli
