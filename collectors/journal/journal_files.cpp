@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,6 +132,75 @@ std::string check_journal_file(const std::string& path) {
   return {};
 }
 
+EntryCheck check_journal_entries(const std::string& path) {
+  // sd-journal skips entries it cannot parse without telling the caller, so walk the file's
+  // entry-array chain and look at each entry object's header the way the library would.
+  // Only damage that is certain is reported: a live file being appended to must not look
+  // corrupt, so the entry count in the header is not compared.
+  EntryCheck c;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return c;
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || static_cast<size_t>(st.st_size) < kMinHeader) {
+    close(fd);
+    return c;
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) return c;
+  const auto* d = static_cast<const unsigned char*>(map);
+  const bool compact = le32(d + 12) & (1u << 4);
+  const uint64_t head_seqnum = le64(d + 168), tail_seqnum = le64(d + 160);
+  const uint64_t n_entries = le64(d + 152);
+  constexpr uint8_t kEntryObject = 3, kEntryArrayObject = 6;
+  constexpr uint64_t kObjectHeader = 16, kEntryFixed = kObjectHeader + 48;
+
+  auto in_file = [&](uint64_t off, uint64_t len) {
+    return off >= kMinHeader && off <= size && len <= size - off;
+  };
+  auto note_bad = [&](uint64_t off) {
+    if (c.bad_entries++ == 0) c.first_bad_offset = off;
+  };
+  uint64_t array = le64(d + 176), prev = 0;
+  const size_t item = compact ? 4 : 8;
+  while (array != 0 && c.entries_seen + c.bad_entries < n_entries) {
+    // Arrays are appended, so each link points further into the file; anything else is a
+    // loop or garbage and ends the walk.
+    if (array <= prev || !in_file(array, 24) || d[array] != kEntryArrayObject) {
+      note_bad(array);
+      c.broken_chain = true;
+      break;
+    }
+    const uint64_t obj_size = le64(d + array + 8);
+    if (obj_size < 24 || !in_file(array, obj_size)) {
+      note_bad(array);
+      c.broken_chain = true;
+      break;
+    }
+    for (uint64_t p = array + 24; p + item <= array + obj_size; p += item) {
+      const uint64_t e = compact ? le32(d + p) : le64(d + p);
+      if (e == 0) break;  // unused tail of the last array
+      if (c.entries_seen + c.bad_entries >= n_entries) break;
+      if (!in_file(e, kEntryFixed) || d[e] != kEntryObject || le64(d + e + 8) < kEntryFixed ||
+          !in_file(e, le64(d + e + 8))) {
+        note_bad(e);
+        continue;
+      }
+      const uint64_t seqnum = le64(d + e + 16);
+      if (seqnum < head_seqnum || seqnum > tail_seqnum) {
+        note_bad(e);
+        continue;
+      }
+      ++c.entries_seen;
+    }
+    prev = array;
+    array = le64(d + array + 16);
+  }
+  munmap(map, size);
+  return c;
+}
+
 JournalInventory inspect_journal_files(const JournalSource& source) {
   JournalInventory inv;
   using Kind = JournalSource::Kind;
@@ -167,7 +237,20 @@ JournalInventory inspect_journal_files(const JournalSource& source) {
   }
   for (const auto& f : inv.files) {
     std::string why = check_journal_file(f);
-    if (why.empty()) continue;
+    if (why.empty()) {
+      const EntryCheck c = check_journal_entries(f);
+      if (c.bad_entries == 0) continue;
+      char off[24];
+      snprintf(off, sizeof off, "0x%llx", static_cast<unsigned long long>(c.first_bad_offset));
+      why = "corrupt: " + std::to_string(c.bad_entries) +
+            (c.broken_chain ? " entry arrays or entries" : " entries") +
+            " cannot be read (first at offset " + off + "); " + std::to_string(c.entries_seen) +
+            " readable entries are shown";
+      if (c.entries_seen > 0) {
+        inv.problems.push_back({f, std::move(why)});
+        continue;
+      }
+    }
     inv.problems.push_back({f, std::move(why)});
     ++inv.unreadable_files;
   }

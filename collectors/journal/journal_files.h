@@ -31,4 +31,14 @@ JournalInventory inspect_journal_files(const JournalSource& source);
 // Checks one file's header; empty string if it looks readable, else the reason.
 std::string check_journal_file(const std::string& path);
 
+// Walks a file's entry arrays and entry object headers: entries sd-journal would skip
+// without a word (damaged objects past an intact header).
+struct EntryCheck {
+  uint64_t entries_seen = 0;  // entries whose object looks sound
+  uint64_t bad_entries = 0;   // array items or entries that cannot be read
+  uint64_t first_bad_offset = 0;
+  bool broken_chain = false;  // the array chain itself is damaged: later entries unreachable
+};
+EntryCheck check_journal_entries(const std::string& path);
+
 }  // namespace kj::journal
