@@ -70,6 +70,7 @@ int run_query(const QueryOptions& o) {
     if (!is_schema_key(f)) q.extra_fields.push_back(f);
   // The cursor costs a formatted string per entry; only JSON shows it.
   q.want_cursor = is_json(o.format.mode);
+  q.parse_messages = !o.raw_messages;
 
   std::unique_ptr<GrepFilter> grep;
   try {
@@ -87,7 +88,14 @@ int run_query(const QueryOptions& o) {
         for (const auto& c : o.components) found = found || c == r.component;
         if (!found) return false;
       }
-      return !g || g->matches(r.message);
+      if (!g || g->matches(r.message)) return true;
+      // Structured pairs left the message for the attributes; users still grep for them
+      // (pod=default/web-1), so match the line as short output shows it too.
+      if (r.attributes.empty()) return false;
+      thread_local std::string line;
+      line.assign(r.message);
+      append_attributes_text(line, r);
+      return g->matches(line);
     };
   }
 

@@ -153,6 +153,10 @@ std::optional<QueryOptions> parse_query_options(int argc, const char* const* arg
       ->group(g_out)
       ->option_text("LIST");
   app.add_flag("--utc", o.format.utc, "Show times in UTC")->group(g_out);
+  app.add_flag("--raw-messages", o.raw_messages,
+               "Show messages as written (after the klog header): do not split structured "
+               "klog/logrus key=value pairs into attributes")
+      ->group(g_out);
   app.add_flag("--no-pager", no_pager, "Accepted for journalctl compatibility (never pages)")
       ->group(g_out);
 

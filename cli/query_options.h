@@ -28,6 +28,7 @@ struct QueryOptions {
   std::optional<std::string> after_cursor;
   std::optional<std::string> cursor_file;
   bool show_version = false;
+  bool raw_messages = false;
 };
 
 // Thrown for a command line that cannot be run; what() is the one-line reason.

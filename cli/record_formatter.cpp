@@ -67,7 +67,9 @@ void append_terminal_text(std::string& out, std::string_view s, size_t indent) {
   }
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 void key(std::string& out, bool& first, std::string_view k) {
   if (!first) out.push_back(',');
@@ -78,6 +80,30 @@ void key(std::string& out, bool& first, std::string_view k) {
 }
 
 }  // namespace
+
+void append_attributes_text(std::string& out, const Record& r) {
+  for (const auto& [k, v] : r.attributes) {
+    if (k == "klog_time") continue;
+    out.push_back(' ');
+    out.append(k);
+    out.push_back('=');
+    // JSON values (klog writes structs and lists as JSON) read best as they are.
+    bool bare = !v.empty();
+    const bool json_value = v.size() >= 2 && ((v.front() == '{' && v.back() == '}') ||
+                                              (v.front() == '[' && v.back() == ']'));
+    for (unsigned char c : json_value ? std::string_view() : std::string_view(v)) {
+      if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c >= 0x7f) {
+        bare = false;
+        break;
+      }
+    }
+    if (bare) {
+      out.append(v);
+    } else {
+      json::append_string(out, v);
+    }
+  }
+}
 
 std::optional<OutputMode> parse_output_mode(std::string_view n) {
   if (n == "short") return OutputMode::short_;
@@ -111,6 +137,11 @@ void RecordFormatter::append(std::string& out, const Record& r) {
   switch (opts_.mode) {
     case OutputMode::cat:
       append_terminal_text(out, r.message, 0);
+      if (!r.attributes.empty()) {
+        scratch_.clear();
+        append_attributes_text(scratch_, r);
+        append_terminal_text(out, scratch_, 0);
+      }
       out.push_back('\n');
       return;
     case OutputMode::json:
@@ -160,6 +191,11 @@ void RecordFormatter::append_short(std::string& out, const Record& r) {
   }
   const size_t indent = out.size() - line_start - (color ? std::string_view(color).size() : 0);
   append_terminal_text(out, r.message, indent);
+  if (!r.attributes.empty()) {
+    scratch_.clear();
+    append_attributes_text(scratch_, r);
+    append_terminal_text(out, scratch_, indent);
+  }
   if (color) out.append("\x1b[0m");
   out.push_back('\n');
 }
@@ -217,7 +253,9 @@ void RecordFormatter::append_json(std::string& out, const Record& r) {
     out.push_back('}');
   }
   text(kSource, "source", r.source);
-  text(kCursor, "cursor", r.position.cursor);
+  // File records carry their id key in the position's cursor slot; only journal cursors are
+  // cursors a user can pass to --after-cursor.
+  if (r.source == "journal") text(kCursor, "cursor", r.position.cursor);
   if (want(kId) && !r.position.cursor.empty()) {
     key(out, first, "id");
     out.push_back('"');

@@ -32,6 +32,11 @@ inline constexpr std::string_view kJsonKeys[] = {
     "time", "observed_time", "severity", "level",      "component", "unit",   "node", "identifier",
     "pid",  "message",       "caller",   "attributes", "source",    "cursor", "id"};
 
+// The record's attributes as ` key=value` pairs (values quoted when they hold blanks,
+// quotes, `=` or nothing), the way short output shows them after the message and -g sees
+// them. Attributes that only repeat what the line already shows (klog_time) are skipped.
+void append_attributes_text(std::string& out, const Record& r);
+
 class RecordFormatter {
  public:
   explicit RecordFormatter(FormatOptions opts);

@@ -8,7 +8,10 @@
 #include <set>
 
 #include "core/component.h"
+#include "core/klog_parser.h"
+#include "core/logrus_parser.h"
 #include "core/message_level.h"
+#include "core/time_format.h"
 
 namespace kj::journal {
 namespace {
@@ -304,16 +307,43 @@ void JournalReader::fill(Record& r, int64_t realtime_us) {
   if (pid1 && !unit_field_.empty()) r.unit = unit_field_;
 
   if (auto ml = detect_message_level(r.message)) {
-    r.severity = ml->severity;
-    r.level_raw.assign(ml->raw);
-    r.caller.assign(ml->caller);
-    r.message.erase(0, ml->message_offset);
+    parse_message(r, *ml);
   } else if (!r.level_raw.empty()) {
     const int64_t p = parse_int(r.level_raw, -1);
     r.severity = severity_from_syslog(static_cast<int>(p));
   }
   r.component.assign(r.unit.empty() ? std::string_view(r.identifier) : component_from_unit(r.unit));
   if (q_.want_cursor && j_->cursor(&r.position.cursor) >= 0) last_cursor_ = r.position.cursor;
+}
+
+void JournalReader::parse_message(Record& r, const MessageLevel& level) {
+  r.severity = level.severity;
+  r.level_raw.assign(level.raw);
+  const bool parsed = q_.parse_messages && (level.klog ? parse_klog(r.message, parsed_)
+                                                       : parse_logrus(r.message, parsed_));
+  if (!parsed) {
+    r.caller.assign(level.caller);
+    r.message.erase(0, level.message_offset);
+    return;
+  }
+  std::swap(r.message, parsed_.message);
+  std::swap(r.caller, parsed_.caller);
+  // Swapping hands the parser's strings to the record and the record's old ones back to the
+  // parser, so neither side allocates per entry; journal fields picked with --output-fields
+  // are already in the attributes and must stay.
+  if (r.attributes.empty()) {
+    std::swap(r.attributes, parsed_.fields);
+  } else {
+    for (auto& f : parsed_.fields) r.attributes.push_back(std::move(f));
+  }
+  if (level.klog && parsed_.local_time) {
+    // The journal's timestamp stays the event time (it has a year and a zone); the klog
+    // header's own time is kept, resolved in the host's zone.
+    time_text_.clear();
+    append_rfc3339_utc_us(time_text_,
+                          klog_time_.resolve(*parsed_.local_time, r.observed_time_ns) / 1000);
+    r.attributes.emplace_back("klog_time", time_text_);
+  }
 }
 
 void JournalReader::recover(int error) {

@@ -12,6 +12,9 @@
 
 #include "collectors/journal/journal_files.h"
 #include "collectors/journal/journal_handle.h"
+#include "core/klog_time.h"
+#include "core/message_level.h"
+#include "core/parsed_line.h"
 #include "core/record.h"
 #include "core/record_source.h"
 
@@ -29,6 +32,9 @@ struct JournalQuery {
   std::optional<std::string> after_cursor;
   std::vector<std::string> extra_fields;  // journal fields copied into attributes
   bool want_cursor = true;                // fill Record::position.cursor for every record
+  // Split structured klog ("msg" key=value) and logrus (key=value) messages into message and
+  // attributes. Off: the message is MESSAGE after the klog header, as written.
+  bool parse_messages = true;
 };
 
 struct JournalStats {
@@ -70,6 +76,7 @@ class JournalReader : public RecordSource {
   int step();
   bool in_window_or_seek(bool* skip);
   void fill(Record& r, int64_t realtime_us);
+  void parse_message(Record& r, const MessageLevel& level);
   void recover(int error);
   int back_matching(uint64_t n);
 
@@ -87,6 +94,9 @@ class JournalReader : public RecordSource {
   std::string last_cursor_;
   std::string unit_field_;  // UNIT= of the entry being filled
   Record scratch_;          // for -n walking backwards with a predicate
+  ParsedLine parsed_;
+  KlogTimeResolver klog_time_;  // the host's zone: kubelet logs in it
+  std::string time_text_;
 };
 
 }  // namespace kj::journal

@@ -280,7 +280,11 @@ TEST_P(Agreement, SameEntriesInSameOrderAsJournalctl) {
 
   std::vector<std::string> kj_args = args;
   if (!c.unit_filter) kj_args.push_back("--all");
-  for (const char* a : {"--utc", "-o", "json", "--no-pager"}) kj_args.push_back(a);
+  // Messages are compared as written (--raw-messages keeps structured klog/logrus pairs in
+  // the message); output_test checks how kjournal splits them into attributes.
+  for (const char* a : {"--utc", "-o", "json", "--no-pager", "--raw-messages"}) {
+    kj_args.push_back(a);
+  }
   RunResult r = run_kjournal(kj_args);
   ASSERT_FALSE(r.timed_out) << r.describe();
   ASSERT_EQ(r.exit_code(), 0) << r.describe();

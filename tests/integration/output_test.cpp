@@ -46,11 +46,14 @@ class Output : public ::testing::Test {
     dir_.reset();
   }
 
-  // kjournal on the fixture directory; asserts success and parses the JSON records.
-  static std::vector<json> kjournal_json(std::vector<std::string> args) {
+  // kjournal on the fixture directory; asserts success and parses the JSON records. Messages
+  // stay as written (--raw-messages) so they compare with MESSAGE; StructuredMessages below
+  // checks the split into attributes.
+  static std::vector<json> kjournal_json(std::vector<std::string> args, bool parsed = false) {
     std::vector<std::string> argv = {"-D", dir_->path().string()};
     argv.insert(argv.end(), args.begin(), args.end());
     for (const char* a : {"-o", "json", "--no-pager"}) argv.push_back(a);
+    if (!parsed) argv.push_back("--raw-messages");
     RunResult r = run_kjournal(argv);
     EXPECT_EQ(r.exit_code(), 0) << r.describe();
     std::vector<json> records;
@@ -270,8 +273,44 @@ TEST_F(Output, CatPrintsOnlyTheMessages) {
   RunResult r =
       run_kjournal({"-D", dir_->path().string(), "-u", "kube-proxy", "-o", "cat", "--no-pager"});
   ASSERT_EQ(r.exit_code(), 0) << r.describe();
-  EXPECT_EQ(r.out, "\"Using iptables proxy\"\n" + std::string(nasty::kNoLevelMessage) +
-                       "\n\"SyncProxyRules complete\" elapsed=\"12.3ms\"\n");
+  // Structured klog lines show their message and pairs, without the klog quoting.
+  EXPECT_EQ(r.out, "Using iptables proxy\n" + std::string(nasty::kNoLevelMessage) +
+                       "\nSyncProxyRules complete elapsed=12.3ms\n");
+}
+
+// ---- structured messages -----------------------------------------------------------------
+
+TEST_F(Output, StructuredMessagesAreSplitIntoAttributes) {
+  const auto records = kjournal_json({"--all", "-p", "err"}, true);
+  const json* kubelet = nullptr;
+  const json* containerd = nullptr;
+  for (const auto& r : records) {
+    if (r.value("component", "") == "kubelet" && r.value("caller", "") == "pod_workers.go:1301")
+      kubelet = &r;
+    if (r.value("component", "") == "containerd" && r.value("level", "") == "error")
+      containerd = &r;
+  }
+  ASSERT_TRUE(kubelet) << "no kubelet error record";
+  EXPECT_EQ(kubelet->value("message", ""), "Error syncing pod, skipping");
+  const json& ka = (*kubelet)["attributes"];
+  EXPECT_EQ(ka.value("err", ""), "failed to \"StartContainer\" for \"web\" with CrashLoopBackOff");
+  EXPECT_EQ(ka.value("pod", ""), "default/web-1");
+  EXPECT_EQ(ka.value("podUID", ""), "6f3b0c1e-5d7a-4c55-9a57-0f1e2d3c4b5a");
+  // The journal's time stays the event time; the klog header's time (host zone) is kept.
+  EXPECT_EQ(ka.value("klog_time", ""), "2026-11-27T22:50:00.123456Z");
+
+  ASSERT_TRUE(containerd) << "no containerd error record";
+  EXPECT_EQ(containerd->value("message", ""), "ContainerStatus for \"4f1c\" failed");
+  EXPECT_NE((*containerd)["attributes"].value("error", "").find("code = NotFound"),
+            std::string::npos);
+
+  // -g still finds the pairs that moved to the attributes.
+  const auto by_uid = kjournal_json({"--all", "-g", "podUID=6f3b0c1e-5d7a"}, true);
+  ASSERT_EQ(by_uid.size(), 1u);
+  EXPECT_EQ(by_uid[0].value("message", ""), "Error syncing pod, skipping");
+  // With --raw-messages the pattern sees the pairs as written, quotes included.
+  EXPECT_TRUE(kjournal_json({"--all", "-g", "podUID=6f3b0c1e-5d7a"}, false).empty());
+  EXPECT_EQ(kjournal_json({"--all", "-g", "podUID=\"6f3b0c1e-5d7a"}, false).size(), 1u);
 }
 
 TEST_F(Output, ShortIsoLines) {
@@ -305,7 +344,7 @@ TEST_F(Output, ShortIsoLines) {
 }
 
 TEST_F(Output, JsonPrettyHasTheSameRecordsAsJson) {
-  auto compact = kjournal_json({"-u", "kubelet"});
+  auto compact = kjournal_json({"-u", "kubelet"}, true);
   RunResult r = run_kjournal(
       {"-D", dir_->path().string(), "-u", "kubelet", "-o", "json-pretty", "--no-pager"});
   ASSERT_EQ(r.exit_code(), 0) << r.describe();

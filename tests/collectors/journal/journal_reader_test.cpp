@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <map>
+#include <optional>
 
 #include "tests/support/journal_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -32,6 +35,21 @@ kjt::Entry entry(uint64_t offset_s, std::string_view unit, std::string_view mess
 
 class JournalReaderTest : public ::testing::Test {
  protected:
+  // klog header times are resolved in the host's zone; pin it so expectations hold anywhere.
+  void SetUp() override {
+    if (const char* tz = std::getenv("TZ")) saved_tz_ = tz;
+    setenv("TZ", "UTC", 1);
+    tzset();
+  }
+  void TearDown() override {
+    if (saved_tz_) {
+      setenv("TZ", saved_tz_->c_str(), 1);
+    } else {
+      unsetenv("TZ");
+    }
+    tzset();
+  }
+  std::optional<std::string> saved_tz_;
   JournalQuery query() {
     JournalQuery q;
     q.source.kind = JournalSource::Kind::directory;
@@ -70,7 +88,7 @@ TEST_F(JournalReaderTest, NormalizesKubeletContainerdAndPid1Entries) {
   EXPECT_EQ(recs[0].severity, Severity::error);
   EXPECT_EQ(recs[0].level_raw, "E");
   EXPECT_EQ(recs[0].caller, "pod_workers.go:1301");
-  EXPECT_EQ(recs[0].message, "\"Error syncing pod\"");
+  EXPECT_EQ(recs[0].message, "Error syncing pod");  // structured: the unquoted message
   EXPECT_EQ(recs[0].component, "kubelet");
   EXPECT_EQ(recs[0].unit, "kubelet.service");
   EXPECT_EQ(recs[0].node, "node-1");
@@ -81,7 +99,7 @@ TEST_F(JournalReaderTest, NormalizesKubeletContainerdAndPid1Entries) {
   EXPECT_EQ(recs[1].severity, Severity::warning);
   EXPECT_EQ(recs[1].level_raw, "warning");
   EXPECT_EQ(recs[1].component, "containerd");
-  EXPECT_EQ(recs[1].message.substr(0, 5), "time=");  // logrus lines keep their text
+  EXPECT_EQ(recs[1].message, "cleanup");  // logrus: msg, the rest in attributes
 
   EXPECT_EQ(recs[2].unit, "kubelet.service");  // PID 1 about kubelet belongs to kubelet
   EXPECT_EQ(recs[2].component, "kubelet");
@@ -93,6 +111,36 @@ TEST_F(JournalReaderTest, NormalizesKubeletContainerdAndPid1Entries) {
 
   EXPECT_EQ(recs[4].time_ns, static_cast<int64_t>(kBase + 4'500'000) * 1000);
   EXPECT_EQ(recs[4].observed_time_ns, static_cast<int64_t>(kBase + 5'000'000) * 1000);
+}
+
+TEST_F(JournalReaderTest, StructuredPairsBecomeAttributesUnlessRaw) {
+  kjt::write_journal_file(
+      dir_ / "x.journal",
+      {entry(1, "kubelet.service",
+             "I1127 22:50:01.000001    1234 kubelet.go:2400] \"Attempting to register node\" "
+             "node=\"node-1\""),
+       entry(2, "containerd.service",
+             "time=\"2026-11-27T22:50:02Z\" level=info msg=\"pulled\" image=\"nginx:1.27\"")});
+  auto q = query();
+  q.extra_fields = {"_HOSTNAME"};
+  auto recs = read_all(q);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].message, "Attempting to register node");
+  using Attrs = std::vector<std::pair<std::string, std::string>>;
+  // Journal fields asked for come first, then the parsed pairs, then the klog header time.
+  EXPECT_EQ(recs[0].attributes, (Attrs{{"_HOSTNAME", "node-1"},
+                                       {"node", "node-1"},
+                                       {"klog_time", "2026-11-27T22:50:01.000001Z"}}));
+  EXPECT_EQ(recs[1].message, "pulled");
+  EXPECT_EQ(recs[1].attributes, (Attrs{{"_HOSTNAME", "node-1"}, {"image", "nginx:1.27"}}));
+
+  q.parse_messages = false;
+  recs = read_all(q);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].message, "\"Attempting to register node\" node=\"node-1\"");
+  EXPECT_EQ(recs[0].caller, "kubelet.go:2400");
+  EXPECT_EQ(recs[1].message.substr(0, 5), "time=");
+  EXPECT_EQ(recs[1].severity, Severity::info);
 }
 
 TEST_F(JournalReaderTest, DefaultFilterKeepsKubernetesComponentsOnly) {
