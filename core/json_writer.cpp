@@ -45,13 +45,16 @@ constexpr uint64_t kOnes = 0x0101010101010101ULL;
 constexpr uint64_t kHighs = 0x8080808080808080ULL;
 
 // Word-at-a-time test for a zero byte (the classic "haszero" bit trick).
-constexpr uint64_t has_zero_byte(uint64_t v) { return (v - kOnes) & ~v & kHighs; }
+constexpr uint64_t has_zero_byte(uint64_t v) {
+  return (v - kOnes) & ~v & kHighs;
+}
 
 // True if any of the eight bytes is a control byte, non-ASCII, or (when escaping) '"' or '\\'.
 template <bool kEscape>
 bool needs_attention(uint64_t w) {
   uint64_t bad = (w | (w - kOnes * 0x20)) & kHighs;  // >= 0x80, or < 0x20
-  if constexpr (kEscape) bad |= has_zero_byte(w ^ (kOnes * '"')) | has_zero_byte(w ^ (kOnes * '\\'));
+  if constexpr (kEscape)
+    bad |= has_zero_byte(w ^ (kOnes * '"')) | has_zero_byte(w ^ (kOnes * '\\'));
   return bad != 0;
 }
 

@@ -1034,4 +1034,25 @@ int64_t parse_time_spec(std::string_view spec, int64_t now_us) {
   return Parser(spec, now_us).parse();
 }
 
+struct ZoneRules::Data {
+  TzFile file;
+};
+
+ZoneRules::ZoneRules(std::unique_ptr<Data> data) : data_(std::move(data)) {}
+ZoneRules::~ZoneRules() = default;
+
+std::shared_ptr<const ZoneRules> ZoneRules::load(std::string_view name) {
+  if (!valid_zone_name(name)) return nullptr;
+  const auto bytes = read_zone_file(name);
+  if (!bytes) return nullptr;
+  auto file = parse_tzif(*bytes);
+  if (!file) return nullptr;
+  return std::shared_ptr<const ZoneRules>(
+      new ZoneRules(std::make_unique<Data>(Data{std::move(*file)})));
+}
+
+int32_t ZoneRules::offset_at(int64_t utc_seconds) const {
+  return tzfile_offset_at(data_->file, utc_seconds);
+}
+
 }  // namespace kj

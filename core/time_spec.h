@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -19,5 +20,27 @@ class TimeSpecError : public std::runtime_error {
 // names a zone ("UTC", "Z", "+02:00"). Throws TimeSpecError whose what() names the problem,
 // e.g. `unknown unit "hourr"` or `"2026-13-01": month out of range`.
 int64_t parse_time_spec(std::string_view spec, int64_t now_us);
+
+// One IANA time zone's UTC offsets, read from the zoneinfo database ($TZDIR or
+// /usr/share/zoneinfo) once and then usable from any thread. Code that converts times of a zone
+// other than the process's (klog headers written in a container's zone) needs this because
+// swapping $TZ with setenv() races with localtime_r() in other threads.
+class ZoneRules {
+ public:
+  // "Europe/Berlin", "UTC", ...; nullptr when the name is not a safe zone name or its file is
+  // missing or unreadable.
+  static std::shared_ptr<const ZoneRules> load(std::string_view name);
+  ~ZoneRules();
+  ZoneRules(const ZoneRules&) = delete;
+  ZoneRules& operator=(const ZoneRules&) = delete;
+
+  // Seconds east of UTC in force at `utc_seconds`.
+  int32_t offset_at(int64_t utc_seconds) const;
+
+ private:
+  struct Data;
+  explicit ZoneRules(std::unique_ptr<Data> data);
+  std::unique_ptr<Data> data_;
+};
 
 }  // namespace kj

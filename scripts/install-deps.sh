@@ -15,6 +15,7 @@ packages=(
   zlib1g-dev              # gzip for rotated files and HTTP bodies
   # tests
   googletest libgtest-dev libgmock-dev
+  clang                   # libFuzzer targets with ASan+UBSan
   systemd systemd-journal-remote   # journald namespace instance, journal files from export format
   python3
   # benchmarks
