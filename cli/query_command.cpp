@@ -4,27 +4,26 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "cli/grep_filter.h"
 #include "cli/output_sink.h"
 #include "cli/record_formatter.h"
+#include "cli/source_set.h"
+#include "cli/timeline_merger.h"
 #include "collectors/journal/journal_reader.h"
 
 namespace kj::cli {
 namespace {
 
 constexpr uint64_t kFollowPollUs = 200'000;  // how fast a follow loop notices Ctrl-C
-
-bool is_schema_key(std::string_view f) {
-  for (auto k : kJsonKeys)
-    if (k == f) return true;
-  return false;
-}
 
 std::optional<std::string> read_cursor_file(const std::string& path) {
   std::ifstream in(path);
@@ -54,23 +53,13 @@ bool termination_requested() {
 }  // namespace
 
 int run_query(const QueryOptions& o) {
-  journal::JournalQuery q;
-  q.source = o.source;
-  q.units = o.units;
-  q.components = o.components;
-  q.all = o.all;
-  q.since_us = o.since_us;
-  q.until_us = o.until_us;
-  q.lines = o.lines;
-  q.reverse = o.reverse;
-  q.follow = o.follow;
-  q.after_cursor = o.after_cursor;
-  if (o.cursor_file && !q.after_cursor) q.after_cursor = read_cursor_file(*o.cursor_file);
-  for (const auto& f : o.format.fields)
-    if (!is_schema_key(f)) q.extra_fields.push_back(f);
-  // The cursor costs a formatted string per entry; only JSON shows it.
-  q.want_cursor = is_json(o.format.mode);
-  q.parse_messages = !o.raw_messages;
+  std::optional<QueryOptions> with_cursor;
+  const QueryOptions* opts = &o;
+  if (o.cursor_file && !o.after_cursor) {
+    with_cursor = o;
+    with_cursor->after_cursor = read_cursor_file(*o.cursor_file);
+    opts = &*with_cursor;
+  }
 
   std::unique_ptr<GrepFilter> grep;
   try {
@@ -111,23 +100,52 @@ int run_query(const QueryOptions& o) {
 
   OutputSink out;
   RecordFormatter fmt(o.format);
-  Record rec;
   uint64_t shown = 0;
   int status = 0;
-  std::optional<journal::JournalReader> reader;
+  SourceSet sources;
   try {
-    reader.emplace(std::move(q), std::move(filter));
-    for (const auto& p : reader->inventory().problems)
-      fprintf(stderr, "kjournal: warning: skipping %s: %s\n", p.path.c_str(), p.reason.c_str());
-    for (;;) {
-      while (!out.broken() && reader->next(rec)) {
-        fmt.append(out.buffer(), rec);
+    sources = open_sources(*opts, std::move(filter));
+  } catch (const journal::JournalError& e) {
+    fprintf(stderr, "kjournal: %s\n", e.what());
+    return 1;
+  } catch (const std::invalid_argument& e) {  // e.g. an unknown --timezone
+    fprintf(stderr, "kjournal: %s\n", e.what());
+    return 1;
+  }
+  for (const auto& w : sources.warnings) fprintf(stderr, "kjournal: warning: %s\n", w.c_str());
+  journal::JournalReader* journal = sources.journal;
+  // Files are read forward only, so with files in the merge -n and -r are applied to the
+  // merged window here: a ring of the last N records, reversed at the end for -r.
+  const bool files = wants_files(*opts);  // then the journal was opened forward, too
+  const bool buffered = files && !o.follow && (o.lines || o.reverse);
+  TimelineMerger merged(std::move(sources.sources), o.reverse && !files);
+  try {
+    Record rec;
+    if (buffered) {
+      std::deque<Record> window;
+      while (merged.next(rec)) {
+        window.push_back(std::move(rec));
+        if (o.lines && window.size() > *o.lines) window.pop_front();
+      }
+      if (o.reverse) std::reverse(window.begin(), window.end());
+      for (const auto& r : window) {
+        fmt.append(out.buffer(), r);
         ++shown;
         out.maybe_flush();
+        if (out.broken()) break;
       }
       out.flush();
-      if (!o.follow || out.broken() || reader->finished() || termination_requested()) break;
-      reader->wait(kFollowPollUs);
+    } else {
+      for (;;) {
+        while (!out.broken() && merged.next(rec)) {
+          fmt.append(out.buffer(), rec);
+          ++shown;
+          out.maybe_flush();
+        }
+        out.flush();
+        if (!o.follow || out.broken() || merged.finished() || termination_requested()) break;
+        merged.wait(kFollowPollUs);
+      }
     }
   } catch (const journal::JournalError& e) {
     out.flush();
@@ -138,14 +156,14 @@ int run_query(const QueryOptions& o) {
     out.buffer().append("-- No entries --\n");
     out.flush();
   }
-  if (reader) {
-    const auto& st = reader->stats();
+  if (journal) {
+    const auto& st = journal->stats();
     if (st.unreadable_fields)
       fprintf(stderr,
               "kjournal: warning: %llu entries had fields that could not be read (first: %s)\n",
               static_cast<unsigned long long>(st.unreadable_fields), st.first_field_error.c_str());
     if (o.cursor_file) {
-      const std::string c = reader->last_cursor();
+      const std::string c = journal->last_cursor();
       if (!c.empty() && !write_cursor_file(*o.cursor_file, c)) {
         fprintf(stderr, "kjournal: cannot write cursor file %s: %s\n", o.cursor_file->c_str(),
                 strerror(errno));

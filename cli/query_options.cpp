@@ -100,6 +100,24 @@ std::optional<QueryOptions> parse_query_options(int argc, const char* const* arg
       ->group(g_src)
       ->option_text("DIR");
 
+  std::string log_dir;
+  bool no_journal = false, no_files = false;
+  app.add_option("--log-dir", log_dir,
+                 "Directory of the component log files (default /var/log, or ROOT/var/log "
+                 "with --root)")
+      ->group(g_src)
+      ->option_text("DIR");
+  app.add_option("--file-glob", o.file_globs,
+                 "Also read log files matching GLOB (repeatable), e.g. '/var/log/myapp/*.log'")
+      ->group(g_src)
+      ->option_text("GLOB");
+  app.add_flag("--no-journal", no_journal, "Do not read the journal, only log files")->group(g_src);
+  app.add_flag("--no-files", no_files, "Do not read log files, only the journal")->group(g_src);
+  app.add_option("--timezone", o.timezone,
+                 "Zone of the klog header times in log files (default: TZ, else the host's)")
+      ->group(g_src)
+      ->option_text("ZONE");
+
   auto* g_filter = "Filtering";
   app.add_option("-S,--since", since, "Show entries not older than TIME")
       ->group(g_filter)
@@ -169,6 +187,9 @@ std::optional<QueryOptions> parse_query_options(int argc, const char* const* arg
     throw UsageError(e.what());
   }
 
+  if (no_journal && no_files) throw UsageError("--no-journal and --no-files leave nothing to read");
+  o.journal = !no_journal;
+  o.files = !no_files;
   using Kind = journal::JournalSource::Kind;
   const int n_sources = !directory.empty() + !files.empty() + !ns.empty() + !root.empty();
   if (n_sources > 1) throw UsageError("-D, --file, --namespace and --root cannot be combined");
@@ -185,6 +206,15 @@ std::optional<QueryOptions> parse_query_options(int argc, const char* const* arg
     o.source.kind = Kind::root;
     o.source.path = root;
   }
+  o.journal_source_given = !directory.empty() || !files.empty() || !ns.empty();
+  if (!log_dir.empty()) {
+    o.log_dir = log_dir;
+  } else if (!root.empty()) {
+    o.log_dir = root + "/var/log";
+  }
+  // Journal files named explicitly mean "this journal": component log files join only when
+  // asked for (--log-dir / --file-glob), so -D and --file behave as in journalctl.
+  if (o.journal_source_given && log_dir.empty() && o.file_globs.empty()) o.files = false;
 
   if (!since.empty()) o.since_us = parse_time_option("--since", since, now_us);
   if (!until.empty()) o.until_us = parse_time_option("--until", until, now_us);

@@ -29,6 +29,13 @@ struct QueryOptions {
   std::optional<std::string> cursor_file;
   bool show_version = false;
   bool raw_messages = false;
+  // Log files merged with the journal (the klog component logs and static pods' CRI logs).
+  bool journal = true;                // --no-journal clears
+  bool files = true;                  // --no-files clears
+  bool journal_source_given = false;  // -D/--file/--namespace: the journal must be readable
+  std::string log_dir = "/var/log";
+  std::vector<std::string> file_globs;  // --file-glob
+  std::string timezone;                 // zone of klog header times in files; empty: TZ
 };
 
 // Thrown for a command line that cannot be run; what() is the one-line reason.

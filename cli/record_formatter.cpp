@@ -1,5 +1,7 @@
 #include "cli/record_formatter.h"
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/json_writer.h"
@@ -120,6 +122,8 @@ bool is_json(OutputMode m) {
 }
 
 RecordFormatter::RecordFormatter(FormatOptions opts) : opts_(std::move(opts)), clock_(opts_.utc) {
+  char host[256] = {};
+  host_ = gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "localhost";
   bool any = false;
   for (size_t i = 0; i < std::size(kJsonKeys); ++i) {
     keep_[i] = opts_.fields.empty();
@@ -172,9 +176,11 @@ void RecordFormatter::append_short(std::string& out, const Record& r) {
     if (opts_.mode == OutputMode::short_precise) append_micros(out, us);
   }
   out.push_back(' ');
-  out.append(r.node.empty() ? std::string_view("localhost") : std::string_view(r.node));
+  // Log file records carry no host or process name: show this host and the component.
+  out.append(r.node.empty() ? std::string_view(host_) : std::string_view(r.node));
   out.push_back(' ');
-  append_terminal_text(out, r.identifier.empty() ? std::string_view("unknown") : r.identifier, 0);
+  const std::string& ident = !r.identifier.empty() ? r.identifier : r.component;
+  append_terminal_text(out, ident.empty() ? std::string_view("unknown") : ident, 0);
   if (r.pid >= 0) {
     out.push_back('[');
     json::append_int(out, r.pid);

@@ -51,6 +51,7 @@ class RecordFormatter {
   WallClock clock_;
   bool keep_[std::size(kJsonKeys)];
   std::string scratch_;
+  std::string host_;  // shown for records without a node (log files)
 };
 
 }  // namespace kj::cli
