@@ -1,4 +1,5 @@
 #include "core/json_writer.h"
+#include "core/utf8.h"
 
 #include <charconv>
 #include <cstring>
@@ -8,38 +9,6 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid. On 0, *subpart is
-// set to the length of the maximal invalid subpart to skip (at least 1).
-size_t utf8_sequence(std::string_view s, size_t i, size_t* subpart) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  size_t need;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 3;
-    if (b0 == 0xE0) lo = 0xA0;  // no overlong forms
-    if (b0 == 0xED) hi = 0x9F;  // no surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    *subpart = 1;
-    return 0;
-  }
-  size_t k = 1;
-  for (; k < need; ++k) {
-    if (i + k >= s.size()) break;
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    const unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-    if (b < l || b > h) break;
-  }
-  if (k == need) return need;
-  *subpart = k;
-  return 0;
-}
 
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
 constexpr uint64_t kHighs = 0x8080808080808080ULL;
@@ -79,7 +48,7 @@ void append_impl(std::string& out, std::string_view s) {
     }
     if (c >= 0x80) {
       size_t subpart = 0;
-      const size_t len = utf8_sequence(s, i, &subpart);
+      const size_t len = utf8_sequence_length(s, i, &subpart);
       if (len) {
         i += len;
         continue;
@@ -151,7 +120,7 @@ bool is_valid_utf8(std::string_view s) {
       continue;
     }
     size_t subpart = 0;
-    const size_t len = utf8_sequence(s, i, &subpart);
+    const size_t len = utf8_sequence_length(s, i, &subpart);
     if (!len) return false;
     i += len;
   }

@@ -1,4 +1,5 @@
 #include "core/klog_json_parser.h"
+#include "core/utf8.h"
 
 #include <array>
 #include <cstdint>
@@ -64,51 +65,6 @@ size_t find_string_stop(std::string_view s, size_t i) {
 #endif
   while (i < n && kPlainStringByte[static_cast<unsigned char>(s[i])]) ++i;
   return i;
-}
-
-// Length of the well-formed UTF-8 sequence at p (lead byte >= 0x80), 0 if ill-formed:
-// overlong forms, surrogates and code points above U+10FFFF are rejected (RFC 3629).
-size_t utf8_sequence(const unsigned char* p, size_t left) {
-  const unsigned char b0 = p[0];
-  size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (left < len) return 0;
-  if (p[1] < lo || p[1] > hi) return 0;
-  for (size_t k = 2; k < len; ++k) {
-    if (p[k] < 0x80 || p[k] > 0xBF) return 0;
-  }
-  return len;
-}
-
-void append_utf8(std::string& out, uint32_t r) {
-  if (r < 0x80) {
-    out.push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
 }
 
 // Same reuse scheme as the klog text parser: field strings from the previous record are
@@ -178,8 +134,7 @@ class JsonScanner {
         continue;
       }
       if (c < 0x20) return false;  // raw control characters must be escaped
-      const size_t len =
-          utf8_sequence(reinterpret_cast<const unsigned char*>(s_.data()) + i_, n - i_);
+      const size_t len = utf8_sequence_length(std::string_view(s_.data(), n), i_);
       if (len == 0) return false;
       out.append(s_.data() + i_, len);
       i_ += len;
@@ -315,8 +270,7 @@ class JsonScanner {
         continue;
       }
       if (c < 0x20) return false;
-      const size_t len =
-          utf8_sequence(reinterpret_cast<const unsigned char*>(s_.data()) + i_, n - i_);
+      const size_t len = utf8_sequence_length(std::string_view(s_.data(), n), i_);
       if (len == 0) return false;
       i_ += len;
     }

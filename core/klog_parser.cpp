@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/klog_header.h"
+#include "core/utf8.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -80,24 +81,6 @@ int64_t read_hex(std::string_view s, size_t i, int n) {
     v = v * 16 + d;
   }
   return v;
-}
-
-void append_utf8(std::string& out, uint32_t r) {
-  if (r < 0x80) {
-    out.push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
 }
 
 // strconv.UnquoteChar accepts \u and \U only for what utf8.ValidRune accepts.

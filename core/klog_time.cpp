@@ -76,7 +76,13 @@ int KlogTimeResolver::local_year(int64_t utc_seconds) {
 int64_t KlogTimeResolver::resolve(const LocalStamp& s, int64_t reference_ns) {
   const int64_t time_of_day = int64_t{s.hour} * 3600 + int64_t{s.minute} * 60 + s.second;
   auto at_year = [&](int year) {
-    const int64_t wall = days_from_civil(year, s.month, s.day) * kSecPerDay + time_of_day;
+    if (year != date_year_ || s.month != date_month_ || s.day != date_day_) {
+      date_days_ = days_from_civil(year, s.month, s.day);
+      date_year_ = year;
+      date_month_ = s.month;
+      date_day_ = s.day;
+    }
+    const int64_t wall = date_days_ * kSecPerDay + time_of_day;
     return wall_to_utc(wall) * kNsPerSec + s.nanos;
   };
   if (s.year != 0) return at_year(s.year);

@@ -50,6 +50,9 @@ class KlogTimeResolver {
   // UTC range [year_begin_, year_end_) of the last reference year computed.
   int64_t year_begin_ = 1, year_end_ = 0;
   int cached_year_ = 0;
+  // The last calendar date converted to days since the epoch.
+  int date_year_ = 0, date_month_ = 0, date_day_ = 0;
+  int64_t date_days_ = 0;
 };
 
 }  // namespace kj

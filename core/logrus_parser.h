@@ -20,7 +20,11 @@ struct LogrusDetails {
   LogrusLayout layout = LogrusLayout::key_value;
   // The strict key=value parse failed (typically a pasted line whose inner quotes lost their
   // backslashes, corpus 139) and the tolerant fallback of §4.6 rule 3 produced the result:
-  // message and fields are a best guess. Never set for the tty and json layouts.
+  // message and fields are a best guess. Never set for the tty and json layouts. The fallback
+  // keeps every byte somewhere: a quoted value whose closing quote is glued to more text ends
+  // at the first later quote followed by well-formed pairs up to the end of the line (else by
+  // ` key=`, else at the end of the line); invalid escapes stay verbatim; a token without `=`
+  // joins the previous value, or the message when it follows time/level.
   bool degraded = false;
 };
 

@@ -50,7 +50,7 @@ std::optional<int64_t> parse_rfc3339_ns(std::string_view text, Rfc3339Options op
   if (text[i] == '.') {
     // Accumulate up to nine digits, then scale once: this runs for every line.
     static constexpr int64_t kScale[10] = {1000000000, 100000000, 10000000, 1000000, 100000,
-                                           10000,      1000,      100,     10,      1};
+                                           10000,      1000,      100,      10,      1};
     const size_t begin = ++i;
     size_t digits = 0;
     while (i < text.size() && is_digit(text[i])) {

@@ -9,6 +9,12 @@
 #include <cstring>
 #include <utility>
 
+#include "core/cri_parser.h"
+#include "core/docker_json_parser.h"
+#include "core/klog_json_parser.h"
+#include "core/klog_parser.h"
+#include "core/logrus_parser.h"
+
 namespace kj::file {
 namespace {
 
@@ -18,6 +24,9 @@ constexpr int64_t kMtimeSlackNs = int64_t{26} * 3600 * 1'000'000'000;
 // Once a file shows a record this far past `until`, nothing later in it (or in newer files)
 // can fall inside the window: in-file disorder is far smaller than this.
 constexpr int64_t kUntilSlackNs = int64_t{300} * 1'000'000'000;
+// Plain files larger than this are bisected to find where `since` begins.
+constexpr uint64_t kBisectMinBytes = uint64_t{4} << 20;
+constexpr size_t kProbeBytes = 64 * 1024;
 
 // Hands a buffered record to the caller: the per-record strings are swapped (both sides keep
 // their buffers for reuse), the per-file ones are set only when they differ from what `out`
@@ -77,6 +86,7 @@ bool SequentialFile::open(const std::filesystem::path& path, bool gzip) {
   head_.clear();
   fingerprint_ = {};
   reader_.reset(0);
+  start_offset_ = 0;
   assembler_.reset();
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) {
@@ -93,6 +103,7 @@ bool SequentialFile::open(const std::filesystem::path& path, bool gzip) {
   device_ = st.st_dev;
   inode_ = st.st_ino;
   mtime_ns_ = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+  size_ = static_cast<uint64_t>(st.st_size);
   posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   if (gz_ && !gzip_.open(fd_)) {
     fd_ = -1;
@@ -100,6 +111,28 @@ bool SequentialFile::open(const std::filesystem::path& path, bool gzip) {
     return false;
   }
   return true;
+}
+
+bool SequentialFile::seek(uint64_t offset) {
+  if (!seekable() || lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) return false;
+  // The fingerprint is of the file's first bytes, which reading will now not pass.
+  if (const auto head = read_head(fd_)) {
+    head_ = *head;
+    fingerprint_ = fingerprint_of(head_);
+  }
+  reader_.reset(offset);
+  start_offset_ = offset;
+  return true;
+}
+
+std::string SequentialFile::peek(uint64_t offset, size_t n) const {
+  std::string out(n, '\0');
+  ssize_t got;
+  do {
+    got = pread(fd_, out.data(), n, static_cast<off_t>(offset));
+  } while (got < 0 && errno == EINTR);
+  out.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  return out;
 }
 
 long SequentialFile::read_some(char* dst, size_t n) {
@@ -172,6 +205,10 @@ bool FileQueryReader::open_next_file() {
       continue;
     }
     ++stats_.files_read;
+    if (opt_.since_ns && file_.seekable() && file_.size() > kBisectMinBytes) {
+      const uint64_t start = since_offset(*opt_.since_ns - kUntilSlackNs);
+      if (start != 0 && file_.seek(start)) stats_.bytes_skipped += start;
+    }
     ctx_.path = f.path.string();
     ctx_.component = component_;
     ctx_.device = file_.device();
@@ -181,6 +218,74 @@ bool FileQueryReader::open_next_file() {
     return true;
   }
   return false;
+}
+
+std::optional<int64_t> FileQueryReader::record_time_at(uint64_t offset, uint64_t* record_offset) {
+  const std::string chunk = file_.peek(offset, kProbeBytes);
+  size_t pos = 0;
+  if (offset != 0) {
+    // `offset` may be inside a line: start at the next one.
+    pos = chunk.find('\n');
+    if (pos == std::string::npos) return std::nullopt;
+    ++pos;
+  }
+  while (pos < chunk.size()) {
+    const size_t nl = chunk.find('\n', pos);
+    if (nl == std::string::npos) break;  // a line cut by the chunk's end
+    const std::string_view line(chunk.data() + pos, nl - pos);
+    std::optional<int64_t> t;
+    CriLine cri;
+    switch (record_start_format(line)) {
+      case LineFormat::cri:
+        if (parse_cri(line, cri)) t = cri.time_ns;
+        break;
+      case LineFormat::docker_json: {
+        DockerLine d;
+        if (parse_docker_json(line, d)) t = d.time_ns;
+        break;
+      }
+      case LineFormat::klog:
+        if (parse_klog(line, probe_) && probe_.local_time) {
+          t = decoder_.klog_time().resolve(*probe_.local_time, file_.mtime_ns());
+        }
+        break;
+      case LineFormat::klog_json:
+        if (parse_klog_json(line, probe_)) t = probe_.time_ns;
+        break;
+      case LineFormat::logrus:
+      case LineFormat::logrus_json:
+        if (parse_logrus(line, probe_)) t = probe_.time_ns;
+        break;
+      default:
+        break;
+    }
+    if (t) {
+      *record_offset = offset + pos;
+      return t;
+    }
+    pos = nl + 1;
+  }
+  return std::nullopt;
+}
+
+uint64_t FileQueryReader::since_offset(int64_t since_ns) {
+  // Bisection over byte offsets, on the time of the first record that starts after each probe.
+  // Invariant: everything before `lo` is older than since_ns (records are in time order up to
+  // a small disorder, which the slack the caller subtracted covers).
+  uint64_t lo = 0, hi = file_.size();
+  while (hi - lo > kProbeBytes) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    uint64_t at = 0;
+    const auto t = record_time_at(mid, &at);
+    if (!t || at >= hi) break;  // no dated record near there (a huge record): read from lo
+    if (*t < since_ns) {
+      if (at <= lo) break;
+      lo = at;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 bool FileQueryReader::read_one() {

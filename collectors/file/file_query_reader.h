@@ -38,6 +38,7 @@ struct FileQueryOptions {
 struct FileQueryStats {
   uint64_t files_read = 0;
   uint64_t files_skipped = 0;  // entirely outside the window by their mtime
+  uint64_t bytes_skipped = 0;  // of plain files, before `since` (found by bisection)
   uint64_t bytes_read = 0;     // uncompressed
   uint64_t records = 0;        // decoded, before the window filter
   // Records that arrived later than the reordering window could fix; they are delivered out
@@ -66,8 +67,15 @@ class SequentialFile {
   uint64_t inode() const { return inode_; }
   int64_t mtime_ns() const { return mtime_ns_; }
   const Fingerprint& fingerprint() const { return fingerprint_; }
-  uint64_t bytes_read() const { return reader_.read_offset(); }
+  uint64_t bytes_read() const { return reader_.read_offset() - start_offset_; }
   const RecordAssembler& assembler() const { return assembler_; }
+  // Plain files only: the size at open, and reading from `offset` (a line start) on instead
+  // of from the beginning. Must be called before the first next().
+  uint64_t size() const { return size_; }
+  bool seekable() const { return !gz_ && fd_ >= 0; }
+  bool seek(uint64_t offset);
+  // Plain files only: up to `n` bytes at `offset` (pread; the reading position is untouched).
+  std::string peek(uint64_t offset, size_t n) const;
 
  private:
   long read_some(char* dst, size_t n);
@@ -81,6 +89,8 @@ class SequentialFile {
   std::string error_;
   uint64_t device_ = 0, inode_ = 0;
   int64_t mtime_ns_ = 0;
+  uint64_t size_ = 0;
+  uint64_t start_offset_ = 0;  // where reading began (seek)
   Fingerprint fingerprint_;
   std::string head_;  // the first bytes, until the fingerprint is final
 };
@@ -101,6 +111,9 @@ class FileQueryReader final : public RecordSource {
 
  private:
   bool open_next_file();
+  // Where reading a plain file may start so that no record at or after `since` is missed.
+  uint64_t since_offset(int64_t since_ns);
+  std::optional<int64_t> record_time_at(uint64_t offset, uint64_t* record_offset);
   bool read_one();  // decodes one record into the window; false when the input is exhausted
   void push_window(size_t slot);
 
@@ -117,6 +130,7 @@ class FileQueryReader final : public RecordSource {
   FileContext ctx_;
   FileRecordDecoder decoder_;
   GroupedRecord grouped_;
+  ParsedLine probe_;
   // Reordering window over a pool of Records whose buffers are reused. Records that arrive in
   // order (nearly all) go to a FIFO, which is sorted by construction; the few that arrive
   // earlier than the FIFO's newest go to a min-heap. The next record out is the smaller of the

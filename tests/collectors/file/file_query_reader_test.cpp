@@ -96,6 +96,42 @@ TEST(FileQueryReaderTest, TimeWindowSkipsRecordsAndOldFiles) {
   EXPECT_EQ(reader.stats().files_skipped, 1u);
 }
 
+TEST(FileQueryReaderTest, SinceSkipsTheStartOfLargeFilesByBisection) {
+  kjt::TempDir dir("kjfile");
+  const auto live = dir / "kube-apiserver.log";
+  // ~9 MB over 10 hours (one line every 0.36 s), with a multi-line record now and then.
+  std::string content;
+  const int kLines = 100'000;
+  for (int i = 0; i < kLines; ++i) {
+    const int64_t ms = int64_t{i} * 360;
+    const int s = static_cast<int>(ms / 1000);
+    content += kjt::klog_line('I', 11, 27, 10 + s / 3600, s / 60 % 60, s % 60,
+                              "n=" + std::to_string(i) + " padding padding padding padding",
+                              static_cast<int>(ms % 1000) * 1000);
+    if (i % 50 == 0) content += "\tcontinuation line of record " + std::to_string(i) + "\n";
+  }
+  kjt::write_file(live, content);
+  kjt::set_mtime(live, kNov27 + 11 * 3600);
+  FileQueryOptions o = utc();
+  // From 15:00:00: record 50000 (50000 * 0.36 s = 5 h).
+  o.since_ns = (kNov27 + 5 * 3600) * kNs;
+  o.until_ns = (kNov27 + 5 * 3600 + 36) * kNs;  // 100 records
+  FileQueryReader reader(live, o);
+  const auto recs = read_all(reader);
+  ASSERT_EQ(recs.size(), 101u);
+  EXPECT_TRUE(recs.front().message.starts_with("n=50000 "));
+  EXPECT_TRUE(recs.back().message.starts_with("n=50100 "));
+  EXPECT_EQ(recs.front().message,
+            "n=50000 padding padding padding padding\n\tcontinuation "
+            "line of record 50000");
+  // Most of the file was never read: only the stretch from `since` minus the slack on, up to
+  // `until` plus the slack.
+  EXPECT_GT(reader.stats().bytes_skipped, content.size() / 3);
+  EXPECT_LT(reader.stats().bytes_read, content.size() / 4);
+  // The offsets are still those of the file.
+  EXPECT_EQ(content.compare(recs.front().position.offset, 8, "I1127 15"), 0);
+}
+
 TEST(FileQueryReaderTest, MultilineKlogWithGoPanic) {
   kjt::TempDir dir("kjfile");
   const auto live = dir / "kube-controller-manager.log";
