@@ -8,6 +8,7 @@
 #endif
 
 #include "core/rfc3339.h"
+#include "core/utf8.h"
 
 namespace kj {
 namespace {
@@ -60,34 +61,6 @@ bool has_special_byte(uint64_t w) {
   const auto zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
   const uint64_t control_or_high = ((w - kOnes * 0x20) | w) & kHighs;
   return (control_or_high | zero_byte(w ^ (kOnes * '"')) | zero_byte(w ^ (kOnes * '\\'))) != 0;
-}
-
-// Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most
-// U+10FFFF) starting at s[i] (>= 0x80), 0 if there is none.
-size_t utf8_sequence(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < n) return 0;
-  if (b(1) < lo || b(1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (b(k) < 0x80 || b(k) > 0xBF) return 0;
-  }
-  return n;
 }
 
 unsigned read_hex4(std::string_view s, size_t i) {
@@ -270,7 +243,7 @@ class Scanner {
       }
       if (c < 0x20) return false;
       if (c >= 0x80) {
-        const size_t n = utf8_sequence(s_, i_);
+        const size_t n = utf8_sequence_length(s_, i_);
         if (n == 0) return false;
         if constexpr (kDecode) {
           std::memcpy(d, s_.data() + i_, n);
