@@ -3,6 +3,8 @@
 // broken setup look like "no entries"; this names every such file and why.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +28,11 @@ struct JournalInventory {
 // Header incompatible-flag bits this build's libsystemd understands.
 uint32_t supported_incompatible_flags();
 
-JournalInventory inspect_journal_files(const JournalSource& source);
+// The entry walk (check_journal_entries) is limited to files whose entries can fall into
+// [since_us, until_us], so the cost of a short --since window does not grow with the journal.
+JournalInventory inspect_journal_files(const JournalSource& source,
+                                       std::optional<int64_t> since_us = std::nullopt,
+                                       std::optional<int64_t> until_us = std::nullopt);
 
 // Checks one file's header; empty string if it looks readable, else the reason.
 std::string check_journal_file(const std::string& path);

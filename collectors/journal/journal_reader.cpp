@@ -49,7 +49,10 @@ std::string mangle_unit_name(const std::string& name) {
 JournalReader::JournalReader(JournalQuery query, RecordFilter filter)
     : q_(std::move(query)), filter_(std::move(filter)) {
   if (q_.follow) q_.want_cursor = true;  // recovery after rotation/vacuum reseeks by cursor
-  inventory_ = inspect_journal_files(q_.source);
+  // -n, -r and cursors read from the end or any point: only a time window narrows the walk.
+  const bool windowed = !q_.lines && !q_.reverse && !q_.after_cursor;
+  inventory_ = inspect_journal_files(q_.source, windowed ? q_.since_us : std::nullopt,
+                                     windowed ? q_.until_us : std::nullopt);
   if (inventory_.files.empty()) {
     std::string where;
     for (const auto& d : inventory_.searched) where += (where.empty() ? "" : ", ") + d;

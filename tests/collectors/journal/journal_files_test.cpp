@@ -93,6 +93,39 @@ TEST_F(JournalFilesTest, EmptyDirectoryHasNoFilesAndSaysWhereItLooked) {
   EXPECT_EQ(inv.searched[0], empty.path().string());
 }
 
+uint64_t le64_at(const std::string& d, size_t off) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(d[off + i]);
+  return v;
+}
+
+TEST_F(JournalFilesTest, DamagedEntryArrayIsFoundOnlyInFilesTheWindowReaches) {
+  std::string data = read_all(good_);
+  const size_t array = le64_at(data, 176);  // header: entry_array_offset
+  ASSERT_EQ(data[array], 6);                // an entry array object
+  const size_t size = le64_at(data, array + 8);
+  std::fill(data.begin() + static_cast<long>(array) + 24,
+            data.begin() + static_cast<long>(array + size), '\xff');
+  fs::remove(good_);
+  write_all(dir_ / "damaged.journal", data);
+
+  JournalSource src;
+  src.kind = JournalSource::Kind::directory;
+  src.path = dir_.path().string();
+  auto inv = inspect_journal_files(src);
+  ASSERT_EQ(inv.problems.size(), 1u);
+  EXPECT_NE(inv.problems[0].reason.find("corrupt"), std::string::npos) << inv.problems[0].reason;
+  EXPECT_EQ(inv.readable(), 0u);  // its only entry is unreachable
+
+  // The file's single entry is at 2026-11-27 22:50:00; a window after it does not walk it.
+  inv = inspect_journal_files(src, int64_t{1'795'819'900'000'000}, std::nullopt);
+  EXPECT_TRUE(inv.problems.empty());
+  inv = inspect_journal_files(src, std::nullopt, int64_t{1'795'819'700'000'000});
+  EXPECT_TRUE(inv.problems.empty());
+  inv = inspect_journal_files(src, int64_t{1'795'819'700'000'000}, std::nullopt);
+  EXPECT_EQ(inv.problems.size(), 1u);
+}
+
 TEST(JournalFiles, SupportedFlagsCoverDebian12Formats) {
   // libsystemd 252 reads xz, lz4, zstd, keyed-hash and compact files.
   EXPECT_EQ(supported_incompatible_flags() & 0x1F, 0x1Fu);
