@@ -15,7 +15,7 @@ packages=(
   zlib1g-dev              # gzip for rotated files and HTTP bodies
   # tests
   googletest libgtest-dev libgmock-dev
-  clang                   # libFuzzer targets with ASan+UBSan
+  clang libclang-rt-14-dev  # libFuzzer targets with ASan+UBSan (the runtime ships apart)
   systemd systemd-journal-remote   # journald namespace instance, journal files from export format
   python3
   # benchmarks
