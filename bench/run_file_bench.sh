@@ -163,37 +163,12 @@ if [[ $GOT != "$EXPECTED" ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# Timed runs. Each repetition runs every measurement once; odd repetitions go down the list,
-# even ones up it, so no command always runs first (or always right after generation).
+# Timed runs (bench/timing.sh).
 
-declare -A WALL CPU RSS FAILED
-time_one() {
-    local name=$1
-    local -n argv="CMD_$name"
-    local rc=0
-    "$TIME" -o "$TMP/time" -f '%e %U %S %M' "${argv[@]}" > /dev/null 2> "$TMP/$name.err" || rc=$?
-    if ((rc != 0)); then
-        FAILED[$name]="exit $rc: $(tail -2 "$TMP/$name.err" | tr '\n' ' ')"
-        return
-    fi
-    local e u s m
-    read -r e u s m < <(tail -1 "$TMP/time")
-    WALL[$name]+="$e "
-    CPU[$name]+="$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }') "
-    RSS[$name]+="$m "
-}
-
-for ((rep = 1; rep <= REPS; rep++)); do
-    echo "repetition $rep/$REPS ..." >&2
-    order=("${NAMES[@]}")
-    if ((rep % 2 == 0)); then
-        order=()
-        for ((k = ${#NAMES[@]} - 1; k >= 0; k--)); do order+=("${NAMES[k]}"); done
-    fi
-    for name in "${order[@]}"; do
-        [[ -n ${FAILED[$name]:-} ]] || time_one "$name"
-    done
-done
+declare -A FAILED
+skip_measurement() { false; }
+source "$ROOT/bench/timing.sh"
+run_repetitions
 if [[ -n $DIR_SMALL ]]; then
     echo "small file, once (peak RSS) ..." >&2
     cat "$DIR_SMALL/kube-scheduler.log" > /dev/null  # warm, like the big one

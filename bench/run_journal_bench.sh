@@ -214,37 +214,11 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
-# Timed runs. Each repetition runs every measurement once; odd repetitions go down the list,
-# even ones up it, so neither tool of a pair always runs first.
+# Timed runs (bench/timing.sh).
 
-declare -A WALL CPU RSS
-time_one() {
-    local name=$1
-    local -n argv="CMD_$name"
-    local rc=0
-    "$TIME" -o "$TMP/time" -f '%e %U %S %M' "${argv[@]}" > /dev/null 2> "$TMP/$name.err" || rc=$?
-    if ((rc != 0)); then
-        FAILED[$name]="exit $rc: $(tail -2 "$TMP/$name.err" | tr '\n' ' ')"
-        return
-    fi
-    local e u s m
-    read -r e u s m < <(tail -1 "$TMP/time")
-    WALL[$name]+="$e "
-    CPU[$name]+="$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }') "
-    RSS[$name]+="$m "
-}
-
-for ((rep = 1; rep <= REPS; rep++)); do
-    echo "repetition $rep/$REPS ..." >&2
-    order=("${NAMES[@]}")
-    if ((rep % 2 == 0)); then
-        order=()
-        for ((k = ${#NAMES[@]} - 1; k >= 0; k--)); do order+=("${NAMES[k]}"); done
-    fi
-    for name in "${order[@]}"; do
-        is_skipped "$name" || [[ -n ${FAILED[$name]:-} ]] || time_one "$name"
-    done
-done
+skip_measurement() { is_skipped "$1"; }
+source "$ROOT/bench/timing.sh"
+run_repetitions
 
 # ---------------------------------------------------------------------------------------------
 # Report.
