@@ -5,28 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_writer.h"
-#include "core/record_id.h"
 
 namespace kj::cli {
 namespace {
-
-enum Key {
-  kTime,
-  kObserved,
-  kSeverity,
-  kLevel,
-  kComponent,
-  kUnit,
-  kNode,
-  kIdentifier,
-  kPid,
-  kMessage,
-  kCaller,
-  kAttributes,
-  kSource,
-  kCursor,
-  kId
-};
 
 const char* color_of(Severity s) {
   switch (s) {
@@ -71,14 +52,6 @@ void append_terminal_text(std::string& out, std::string_view s, size_t indent) {
 
 int64_t floor_div(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
-void key(std::string& out, bool& first, std::string_view k) {
-  if (!first) out.push_back(',');
-  first = false;
-  out.push_back('"');
-  out.append(k);
-  out.append("\":");
 }
 
 }  // namespace
@@ -132,9 +105,7 @@ RecordFormatter::RecordFormatter(FormatOptions opts) : opts_(std::move(opts)), c
     }
   }
   // Only journal field names given: keep the schema and add them as attributes.
-  if (!opts_.fields.empty() && !any)
-    for (bool& k : keep_) k = true;
-  keep_[kAttributes] = keep_[kAttributes] || (!opts_.fields.empty() && !any);
+  if (!opts_.fields.empty() && !any) keep_.set();
 }
 
 void RecordFormatter::append(std::string& out, const Record& r) {
@@ -149,13 +120,13 @@ void RecordFormatter::append(std::string& out, const Record& r) {
       out.push_back('\n');
       return;
     case OutputMode::json:
-      append_json(out, r);
+      append_record_json(out, r, keep_);
       out.push_back('\n');
       return;
     case OutputMode::json_pretty:
       // For people reading one record at a time; not a throughput path.
       scratch_.clear();
-      append_json(scratch_, r);
+      append_record_json(scratch_, r, keep_);
       out.append(nlohmann::json::parse(scratch_).dump(4));
       out.push_back('\n');
       return;
@@ -204,71 +175,6 @@ void RecordFormatter::append_short(std::string& out, const Record& r) {
   }
   if (color) out.append("\x1b[0m");
   out.push_back('\n');
-}
-
-void RecordFormatter::append_json(std::string& out, const Record& r) {
-  bool first = true;
-  out.push_back('{');
-  if (want(kTime)) {
-    key(out, first, "time");
-    out.push_back('"');
-    append_rfc3339_utc_us(out, floor_div(r.time_ns, 1000));
-    out.push_back('"');
-  }
-  if (want(kObserved) && r.observed_time_ns && r.observed_time_ns != r.time_ns) {
-    key(out, first, "observed_time");
-    out.push_back('"');
-    append_rfc3339_utc_us(out, floor_div(r.observed_time_ns, 1000));
-    out.push_back('"');
-  }
-  if (want(kSeverity) && r.severity != Severity::unknown) {
-    key(out, first, "severity");
-    json::append_string(out, severity_name(r.severity));
-  }
-  auto text = [&](Key k, std::string_view name, const std::string& v) {
-    if (want(k) && !v.empty()) {
-      key(out, first, name);
-      json::append_string(out, v);
-    }
-  };
-  text(kLevel, "level", r.level_raw);
-  text(kComponent, "component", r.component);
-  text(kUnit, "unit", r.unit);
-  text(kNode, "node", r.node);
-  text(kIdentifier, "identifier", r.identifier);
-  if (want(kPid) && r.pid >= 0) {
-    key(out, first, "pid");
-    json::append_int(out, r.pid);
-  }
-  if (want(kMessage)) {
-    key(out, first, "message");
-    json::append_string(out, r.message);
-  }
-  text(kCaller, "caller", r.caller);
-  if (want(kAttributes) && !r.attributes.empty()) {
-    key(out, first, "attributes");
-    out.push_back('{');
-    bool first_attr = true;
-    for (const auto& [k, v] : r.attributes) {
-      if (!first_attr) out.push_back(',');
-      first_attr = false;
-      json::append_string(out, k);
-      out.push_back(':');
-      json::append_string(out, v);
-    }
-    out.push_back('}');
-  }
-  text(kSource, "source", r.source);
-  // File records carry their id key in the position's cursor slot; only journal cursors are
-  // cursors a user can pass to --after-cursor.
-  if (r.source == "journal") text(kCursor, "cursor", r.position.cursor);
-  if (want(kId) && !r.position.cursor.empty()) {
-    key(out, first, "id");
-    out.push_back('"');
-    append_record_id(out, r.position.cursor);
-    out.push_back('"');
-  }
-  out.push_back('}');
 }
 
 }  // namespace kj::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/record.h"
+#include "core/record_json.h"
 #include "core/time_format.h"
 
 namespace kj::cli {
@@ -27,10 +28,8 @@ struct FormatOptions {
   std::vector<std::string> fields;
 };
 
-// The JSON keys a record can have, in output order.
-inline constexpr std::string_view kJsonKeys[] = {
-    "time", "observed_time", "severity", "level",      "component", "unit",   "node", "identifier",
-    "pid",  "message",       "caller",   "attributes", "source",    "cursor", "id"};
+// The JSON keys a record can have, in output order (core/record_json.h).
+inline constexpr const auto& kJsonKeys = kRecordJsonKeys;
 
 // The record's attributes as ` key=value` pairs (values quoted when they hold blanks,
 // quotes, `=` or nothing), the way short output shows them after the message and -g sees
@@ -44,12 +43,10 @@ class RecordFormatter {
 
  private:
   void append_short(std::string& out, const Record& r);
-  void append_json(std::string& out, const Record& r);
-  bool want(size_t key_index) const { return keep_[key_index]; }
 
   FormatOptions opts_;
   WallClock clock_;
-  bool keep_[std::size(kJsonKeys)];
+  RecordJsonKeys keep_;
   std::string scratch_;
   std::string host_;  // shown for records without a node (log files)
 };

@@ -11,6 +11,9 @@ TimelineMerger::TimelineMerger(std::vector<std::unique_ptr<RecordSource>> source
 }
 
 bool TimelineMerger::next(Record& out) {
+  // One source (only the journal, or one log file) needs no merge: read straight into `out`,
+  // which keeps its buffers, instead of moving a whole Record through the slot per record.
+  if (slots_.size() == 1 && !slots_[0].has_head) return slots_[0].source->next(out);
   // A linear scan beats a heap for the handful of sources a node has (journal plus a dozen
   // files), and keeps each head in place without moving Records around.
   Slot* best = nullptr;

@@ -4,6 +4,10 @@
 #include <charconv>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace kj::json {
 namespace {
 
@@ -18,86 +22,178 @@ constexpr uint64_t has_zero_byte(uint64_t v) {
   return (v - kOnes) & ~v & kHighs;
 }
 
-// True if any of the eight bytes is a control byte, non-ASCII, or (when escaping) '"' or '\\'.
+// True if any of the eight bytes is non-ASCII or, when escaping, a control byte, '"' or '\\'.
 template <bool kEscape>
 bool needs_attention(uint64_t w) {
-  uint64_t bad = (w | (w - kOnes * 0x20)) & kHighs;  // >= 0x80, or < 0x20
-  if constexpr (kEscape)
-    bad |= has_zero_byte(w ^ (kOnes * '"')) | has_zero_byte(w ^ (kOnes * '\\'));
+  if constexpr (!kEscape) return (w & kHighs) != 0;
+  const uint64_t bad = ((w | (w - kOnes * 0x20)) & kHighs) |  // >= 0x80, or < 0x20
+                       has_zero_byte(w ^ (kOnes * '"')) | has_zero_byte(w ^ (kOnes * '\\'));
   return bad != 0;
+}
+
+#if defined(__SSE2__)
+// Bit k set when byte k of the 16 at p needs attention (same rule as needs_attention).
+template <bool kEscape>
+unsigned attention_mask(const char* p) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  if constexpr (!kEscape) return static_cast<unsigned>(_mm_movemask_epi8(b));
+  // Signed compare: bytes >= 0x80 are negative, so one test catches them and controls.
+  const __m128i bad = _mm_or_si128(
+      _mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),
+      _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')), _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
+  return static_cast<unsigned>(_mm_movemask_epi8(bad));
+}
+#endif
+
+// Index of the first byte at or after s[i] that needs attention, or n. Log text is mostly
+// plain ASCII, and testing it byte by byte was the single largest cost of -o json.
+template <bool kEscape>
+size_t skip_plain(const char* s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    for (; i + 16 <= n; i += 16) {
+      const unsigned m = attention_mask<kEscape>(s + i);
+      if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
+    }
+    if (i >= n) return n;
+    // The tail: the last 16 bytes again, ignoring those already known to be plain.
+    const size_t base = n - 16;
+    const unsigned m = attention_mask<kEscape>(s + base) & (0xFFFFu << (i - base));
+    return m != 0 ? base + static_cast<size_t>(__builtin_ctz(m)) : n;
+  }
+#endif
+  // Short strings (most keys and values): whole words, the last one overlapping the one
+  // before, so no byte loop runs unless a byte needs attention.
+  if (n - i >= 8) {
+    uint64_t w;
+    while (i + 8 <= n) {
+      memcpy(&w, s + i, 8);
+      if (needs_attention<kEscape>(w)) break;
+      i += 8;
+    }
+    if (i == n) return n;
+    if (i + 8 > n) {
+      memcpy(&w, s + n - 8, 8);
+      if (!needs_attention<kEscape>(w)) return n;
+    }
+  } else if (n - i >= 4) {
+    uint32_t a, b;
+    memcpy(&a, s + i, 4);
+    memcpy(&b, s + n - 4, 4);
+    if (!needs_attention<kEscape>(uint64_t{a} | uint64_t{b} << 32)) return n;
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) return i;
+    if (kEscape && (c < 0x20 || c == '"' || c == '\\')) return i;
+  }
+  return n;
+}
+
+// The JSON escape of an ASCII byte that needs one ('"', '\\' or a control byte) into esc;
+// returns its length.
+size_t escape_ascii(unsigned char c, char* esc) {
+  esc[0] = '\\';
+  switch (c) {
+    case '"':
+    case '\\':
+      esc[1] = static_cast<char>(c);
+      return 2;
+    case '\n':
+      esc[1] = 'n';
+      return 2;
+    case '\t':
+      esc[1] = 't';
+      return 2;
+    case '\r':
+      esc[1] = 'r';
+      return 2;
+    case '\b':
+      esc[1] = 'b';
+      return 2;
+    case '\f':
+      esc[1] = 'f';
+      return 2;
+    default:
+      esc[1] = 'u';
+      esc[2] = '0';
+      esc[3] = '0';
+      esc[4] = kHex[c >> 4];
+      esc[5] = kHex[c & 0xF];
+      return 6;
+  }
 }
 
 template <bool kEscape>
 void append_impl(std::string& out, std::string_view s) {
-  size_t i = 0, run = 0;  // [run, i) is a pending stretch of bytes to copy verbatim
   const size_t n = s.size();
+  size_t i = skip_plain<kEscape>(s.data(), 0, n);
+  if (i == n) {
+    out.append(s.data(), n);
+    return;
+  }
+  size_t run = 0;  // [run, i) is a pending stretch of bytes to copy verbatim
   while (i < n) {
-    // Skip eight plain ASCII bytes at a time: log text is mostly such bytes, and testing them
-    // one by one was the single largest cost of -o json.
-    while (i + 8 <= n) {
-      uint64_t w;
-      memcpy(&w, s.data() + i, 8);
-      if (needs_attention<kEscape>(w)) break;
-      i += 8;
-    }
-    if (i >= n) break;
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && (!kEscape || (c != '"' && c != '\\'))) {
-      ++i;
-      continue;
-    }
     if (c >= 0x80) {
       size_t subpart = 0;
       const size_t len = utf8_sequence_length(s, i, &subpart);
       if (len) {
-        i += len;
+        i = skip_plain<kEscape>(s.data(), i + len, n);
         continue;
       }
       out.append(s.data() + run, i - run);
       out.append(kReplacement);
       i += subpart;
       run = i;
+      i = skip_plain<kEscape>(s.data(), i, n);
       continue;
     }
-    if constexpr (!kEscape) {
-      ++i;  // control bytes pass through to the terminal formatter, which decides
-      continue;
-    }
+    // Only escaping stops at ASCII bytes: control bytes pass through to the terminal
+    // formatter otherwise, which decides.
     out.append(s.data() + run, i - run);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        out.append(esc, 6);
-      }
-    }
+    char esc[6];
+    out.append(esc, escape_ascii(c, esc));
     ++i;
     run = i;
+    i = skip_plain<kEscape>(s.data(), i, n);
   }
   out.append(s.data() + run, n - run);
 }
 
 }  // namespace
+
+char* write_escaped(char* p, std::string_view s) {
+  const char* d = s.data();
+  const size_t n = s.size();
+  size_t run = 0;  // [run, i) is a pending stretch of bytes to copy verbatim
+  size_t i = skip_plain<true>(d, 0, n);
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(d[i]);
+    if (c >= 0x80) {
+      size_t subpart = 0;
+      const size_t len = utf8_sequence_length(s, i, &subpart);
+      if (len) {
+        i = skip_plain<true>(d, i + len, n);
+        continue;
+      }
+      memcpy(p, d + run, i - run);
+      p += i - run;
+      memcpy(p, kReplacement.data(), kReplacement.size());
+      p += kReplacement.size();
+      i += subpart;
+      run = i;
+    } else {
+      memcpy(p, d + run, i - run);
+      p += i - run;
+      p += escape_ascii(c, p);
+      run = ++i;
+    }
+    i = skip_plain<true>(d, i, n);
+  }
+  memcpy(p, d + run, n - run);
+  return p + (n - run);
+}
 
 void append_escaped(std::string& out, std::string_view s) {
   append_impl<true>(out, s);

@@ -3,6 +3,7 @@
 // matters more than convenience. Parsing JSON (config, tests) uses nlohmann::json instead.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,5 +26,14 @@ void append_valid_utf8(std::string& out, std::string_view s);
 bool is_valid_utf8(std::string_view s);
 
 void append_int(std::string& out, int64_t v);
+
+// For writers that reserve room once per object and then write through a pointer (the -o json
+// hot path): the most bytes write_escaped can produce for `n` input bytes (a control byte
+// becomes `\u00XX`), and the writer itself, which produces what append_escaped appends and
+// returns the end of what it wrote. `p` must have room for max_escaped_size(s.size()) bytes.
+constexpr size_t max_escaped_size(size_t n) {
+  return 6 * n;
+}
+char* write_escaped(char* p, std::string_view s);
 
 }  // namespace kj::json

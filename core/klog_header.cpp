@@ -7,155 +7,129 @@ namespace {
 
 constexpr std::string_view kPreFlagParsePrefix = "ERROR: logging before flag.Parse: ";
 
+// The shortest header, "Immdd hh:mm:ss.uuuuuu 1 f:1]", is 28 bytes.
+constexpr size_t kMinHeaderBytes = 28;
+
 constexpr bool is_digit(char c) {
-  return c >= '0' && c <= '9';
+  return static_cast<unsigned char>(c - '0') <= 9;
 }
 
-// Reads exactly `n` digits at `p`; -1 if any is missing or not a digit. Callers have
-// checked that p + n is inside the input.
-constexpr int fixed_digits(const char* p, int n) {
-  int v = 0;
-  for (int i = 0; i < n; ++i) {
-    if (!is_digit(p[i])) return -1;
-    v = v * 10 + (p[i] - '0');
-  }
-  return v;
+// Two digits at p forming a value in [lo, hi], else -1. Callers have checked that both bytes
+// are inside the input.
+inline int two_digits(const char* p, int lo, int hi) {
+  if (!is_digit(p[0]) || !is_digit(p[1])) return -1;
+  const int v = (p[0] - '0') * 10 + (p[1] - '0');
+  return v >= lo && v <= hi ? v : -1;
 }
 
-// Cursor over the input that refuses to step past its end; every read goes through it.
-class Scanner {
- public:
-  explicit Scanner(std::string_view s) : s_(s) {}
-
-  size_t pos() const { return pos_; }
-  size_t left() const { return s_.size() - pos_; }
-  bool at_end() const { return pos_ >= s_.size(); }
-  char peek() const { return s_[pos_]; }  // only when !at_end()
-
-  bool take(char c) {
-    if (at_end() || s_[pos_] != c) return false;
-    ++pos_;
-    return true;
+// Bytes that end a klog file name: blank, ']', newline (the header belongs to the first
+// physical line). One table load per byte of the file name, the longest field of a header.
+struct FileNameStops {
+  bool stop[256] = {};
+  constexpr FileNameStops() {
+    stop[static_cast<unsigned char>(' ')] = true;
+    stop[static_cast<unsigned char>(']')] = true;
+    stop[static_cast<unsigned char>('\n')] = true;
   }
-
-  // `n` digits forming a value in [lo, hi]; -1 otherwise (the position is then unspecified,
-  // which is fine: every caller gives up on failure).
-  int take_fixed(int n, int lo, int hi) {
-    if (left() < static_cast<size_t>(n)) return -1;
-    const int v = fixed_digits(s_.data() + pos_, n);
-    pos_ += static_cast<size_t>(n);
-    return (v >= lo && v <= hi) ? v : -1;
-  }
-
-  std::string_view text() const { return s_; }
-  void seek(size_t p) { pos_ = p; }
-
- private:
-  std::string_view s_;
-  size_t pos_ = 0;
 };
-
-// `file:line] ` per FORMATS.md §1.6: the file is matched up to the *first* `:<digits>] `, so a
-// message that itself contains `other.go:12] ` cannot move the boundary. The file's first
-// byte must not be ':' and no byte of it may be ' ' or ']'; a newline also ends the search
-// because the header belongs to the first physical line only.
-bool parse_caller(Scanner& sc, KlogHeader& h) {
-  const std::string_view s = sc.text();
-  const size_t file_begin = sc.pos();
-  if (sc.at_end()) return false;
-  const char first = sc.peek();
-  if (first == ':' || first == ' ' || first == ']' || first == '\n') return false;
-
-  for (size_t i = file_begin + 1; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == ' ' || c == ']' || c == '\n') return false;
-    if (c != ':') continue;
-    // Candidate `:<digits>]`.
-    size_t j = i + 1;
-    uint64_t line = 0;
-    while (j < s.size() && is_digit(s[j]) && line <= std::numeric_limits<uint32_t>::max()) {
-      line = line * 10 + static_cast<uint64_t>(s[j] - '0');
-      ++j;
-    }
-    if (j == i + 1 || j >= s.size() || s[j] != ']') continue;
-    if (line > std::numeric_limits<uint32_t>::max()) return false;
-    // `] ` normally; a bare `]` at the very end is an empty message whose trailing blank was
-    // trimmed by whatever carried the line.
-    size_t msg = j + 1;
-    if (msg < s.size()) {
-      if (s[msg] != ' ') continue;
-      ++msg;
-    }
-    h.caller = s.substr(file_begin, j - file_begin);
-    h.line = static_cast<uint32_t>(line);
-    h.message_offset = msg;
-    return true;
-  }
-  return false;
-}
+constexpr FileNameStops kStops;
 
 }  // namespace
 
+// Every fixed-width field is checked in place (no cursor object, no per-field bounds checks
+// after one length check): this runs once per record of every klog file.
 std::optional<KlogHeader> parse_klog_header(std::string_view line) {
-  Scanner sc(line);
-  if (line.substr(0, kPreFlagParsePrefix.size()) == kPreFlagParsePrefix) {
-    sc.seek(kPreFlagParsePrefix.size());
+  size_t base = 0;
+  if (!line.empty() && line[0] == 'E' && line.starts_with(kPreFlagParsePrefix)) {
+    base = kPreFlagParsePrefix.size();
   }
-  if (sc.at_end()) return std::nullopt;
+  const char* s = line.data() + base;
+  const size_t n = line.size() - base;
+  if (n < kMinHeaderBytes) return std::nullopt;
 
   KlogHeader h;
-  const char letter = sc.peek();
+  const char letter = s[0];
   const auto sev = severity_from_klog_letter(letter);
   if (!sev) return std::nullopt;
   h.letter = letter;
-  h.letter_offset = sc.pos();
+  h.letter_offset = base;
   h.severity = *sev;
-  sc.seek(sc.pos() + 1);
 
-  // Date: `mmdd`, or C++ glog's `yyyymmdd`. Which one is decided by where the blank falls,
-  // so `I2024...` is never mistaken for month 20.
-  const size_t date_begin = sc.pos();
-  size_t date_len = 0;
-  while (date_begin + date_len < line.size() && date_len <= 8 &&
-         is_digit(line[date_begin + date_len])) {
-    ++date_len;
-  }
-  if (date_len == 8) {
-    h.year = sc.take_fixed(4, 1, 9999);
-    if (h.year < 0) return std::nullopt;
-  } else if (date_len != 4) {
+  // Date: `mmdd`, or C++ glog's `yyyymmdd`. Which one is decided by the length of the digit
+  // run (up to nine digits are looked at), so `I2024...` is never mistaken for month 20.
+  size_t run = 0;
+  while (run <= 8 && 1 + run < n && is_digit(s[1 + run])) ++run;
+  size_t p = 1;
+  if (run == 8) {
+    h.year = (s[1] - '0') * 1000 + (s[2] - '0') * 100 + (s[3] - '0') * 10 + (s[4] - '0');
+    if (h.year < 1) return std::nullopt;
+    p = 5;
+  } else if (run != 4) {
     return std::nullopt;
   }
-  h.month = sc.take_fixed(2, 1, 12);
-  h.day = sc.take_fixed(2, 1, 31);
-  if (h.month < 0 || h.day < 0) return std::nullopt;
-
-  if (!sc.take(' ')) return std::nullopt;
-  h.hour = sc.take_fixed(2, 0, 23);
-  if (h.hour < 0 || !sc.take(':')) return std::nullopt;
-  h.minute = sc.take_fixed(2, 0, 59);
-  if (h.minute < 0 || !sc.take(':')) return std::nullopt;
-  h.second = sc.take_fixed(2, 0, 59);
-  if (h.second < 0 || !sc.take('.')) return std::nullopt;
-  h.microsecond = sc.take_fixed(6, 0, 999999);
-  if (h.microsecond < 0) return std::nullopt;
+  // From here the fixed part is 20 bytes: "mmdd hh:mm:ss.uuuuuu".
+  if (n < p + 20) return std::nullopt;
+  const char* f = s + p;
+  h.month = two_digits(f, 1, 12);
+  h.day = two_digits(f + 2, 1, 31);
+  h.hour = two_digits(f + 5, 0, 23);
+  h.minute = two_digits(f + 8, 0, 59);
+  h.second = two_digits(f + 11, 0, 59);
+  if (h.month < 0 || h.day < 0 || h.hour < 0 || h.minute < 0 || h.second < 0 || f[4] != ' ' ||
+      f[7] != ':' || f[10] != ':' || f[13] != '.') {
+    return std::nullopt;
+  }
+  int us = 0;
+  for (size_t i = 14; i < 20; ++i) {
+    if (!is_digit(f[i])) return std::nullopt;
+    us = us * 10 + (f[i] - '0');
+  }
+  h.microsecond = us;
 
   // Thread id: right-aligned in a blank-padded field whose width changed over time (5 in old
   // glog, 7 now), so accept any padding of at least one blank and any number of digits.
-  if (!sc.take(' ')) return std::nullopt;
-  while (sc.take(' ')) {
-  }
-  const size_t tid_begin = sc.pos();
+  size_t i = p + 20;
+  if (i >= n || s[i] != ' ') return std::nullopt;
+  while (i < n && s[i] == ' ') ++i;
+  const size_t tid_begin = i;
   int64_t tid = 0;
-  while (!sc.at_end() && is_digit(sc.peek())) {
+  while (i < n && is_digit(s[i])) {
     if (tid > (std::numeric_limits<int64_t>::max() - 9) / 10) return std::nullopt;
-    tid = tid * 10 + (sc.peek() - '0');
-    sc.seek(sc.pos() + 1);
+    tid = tid * 10 + (s[i] - '0');
+    ++i;
   }
-  if (sc.pos() == tid_begin || !sc.take(' ')) return std::nullopt;
+  if (i == tid_begin || i >= n || s[i] != ' ') return std::nullopt;
   h.thread_id = tid;
+  ++i;
 
-  if (!parse_caller(sc, h)) return std::nullopt;
+  // `file:line] ` (FORMATS.md §1.6): the file runs to the first blank, ']' or newline, which
+  // must be the ']' of a `:<digits>]`; so a message that itself contains `other.go:12] `
+  // cannot move the boundary. The file's first byte must not be ':'. A bare `]` that ends
+  // the input counts as `] ` plus an empty message (whatever carried the line trimmed it).
+  const size_t file_begin = i;
+  if (file_begin >= n) return std::nullopt;
+  const char first = s[file_begin];
+  if (first == ':' || first == ' ' || first == ']' || first == '\n') return std::nullopt;
+  size_t k = file_begin + 1;
+  while (k < n && !kStops.stop[static_cast<unsigned char>(s[k])]) ++k;
+  if (k >= n || s[k] != ']') return std::nullopt;
+  size_t d = k;
+  while (d > file_begin + 1 && is_digit(s[d - 1])) --d;
+  if (d == k || s[d - 1] != ':') return std::nullopt;
+  uint64_t line_no = 0;
+  for (size_t m = d; m < k; ++m) {
+    line_no = line_no * 10 + static_cast<uint64_t>(s[m] - '0');
+    if (line_no > std::numeric_limits<uint32_t>::max()) return std::nullopt;
+  }
+  size_t msg = k + 1;
+  if (msg < n) {
+    if (s[msg] != ' ') return std::nullopt;
+    ++msg;
+  }
+  h.caller = std::string_view(s + file_begin, k - file_begin);
+  h.caller_offset = base + file_begin;
+  h.line = static_cast<uint32_t>(line_no);
+  h.message_offset = base + msg;
   return h;
 }
 

@@ -17,8 +17,9 @@ struct KlogHeader {
   int year = 0;     // only C++ glog's 8-digit date carries one; 0 when absent
   int month = 0, day = 0, hour = 0, minute = 0, second = 0;
   int microsecond = 0;
-  int64_t thread_id = 0;    // klog writes the PID here
-  std::string_view caller;  // "file.go:123" (a view into the input)
+  int64_t thread_id = 0;     // klog writes the PID here
+  std::string_view caller;   // "file.go:123" (a view into the input)
+  size_t caller_offset = 0;  // where `caller` starts in the input
   uint32_t line = 0;
   size_t message_offset = 0;  // input bytes before the message ("] " included)
   size_t letter_offset = 0;   // where `letter` is: 0, or 34 after the flag.Parse prefix

@@ -344,6 +344,28 @@ bool append_go_quoted(std::string_view s, size_t& pos, std::string& out) {
   }
 }
 
+namespace {
+
+void fill_from_header(std::string_view record, const KlogHeader& h, ParsedLine& out) {
+  out.format = LineFormat::klog;
+  out.severity = h.severity;
+  out.level_raw.assign(1, h.letter);
+  out.local_time =
+      LocalStamp{h.year, h.month, h.day, h.hour, h.minute, h.second, int64_t{h.microsecond} * 1000};
+  out.thread_id = h.thread_id;
+  out.caller.assign(record.substr(h.caller_offset, h.caller.size()));
+
+  const std::string_view msg = record.substr(h.message_offset);
+  if (!msg.empty() && msg.front() == '"' && parse_structured(msg, out)) {
+    out.structured = true;
+    return;
+  }
+  out.fields.clear();
+  out.message.assign(msg);
+}
+
+}  // namespace
+
 bool parse_klog(std::string_view record, ParsedLine& out) {
   reset_keeping_fields(out);
   // The record's own line terminator, if the grouper left it on, is not part of it (and a
@@ -354,22 +376,21 @@ bool parse_klog(std::string_view record, ParsedLine& out) {
     out.fields.clear();
     return false;
   }
-  out.format = LineFormat::klog;
-  out.severity = h->severity;
-  out.level_raw.assign(1, h->letter);
-  out.local_time = LocalStamp{
-      h->year, h->month, h->day, h->hour, h->minute, h->second, int64_t{h->microsecond} * 1000};
-  out.thread_id = h->thread_id;
-  out.caller.assign(h->caller);
+  fill_from_header(record, *h, out);
+  return true;
+}
 
-  const std::string_view msg = record.substr(h->message_offset);
-
-  if (!msg.empty() && msg.front() == '"' && parse_structured(msg, out)) {
-    out.structured = true;
-    return true;
+bool parse_klog(std::string_view record, const KlogHeader& header, ParsedLine& out) {
+  std::string_view body = record;
+  if (!body.empty() && body.back() == '\n') body.remove_suffix(1);
+  // A first line that ends in a bare `]` has a header only when nothing follows it: with
+  // continuation lines after it the record does not start with one (see parse_klog_header).
+  const size_t m = header.message_offset;
+  if (m == 0 || m > body.size() || (m < body.size() && body[m - 1] != ' ')) {
+    return parse_klog(record, out);
   }
-  out.fields.clear();
-  out.message.assign(msg);
+  reset_keeping_fields(out);
+  fill_from_header(body, header, out);
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/klog_header.h"
 #include "core/parsed_line.h"
 
 namespace kj {
@@ -26,6 +27,12 @@ namespace kj {
 // `out` is overwritten; its strings (fields included) keep their capacity, so reusing one
 // ParsedLine across records avoids allocating per record.
 bool parse_klog(std::string_view record, ParsedLine& out);
+
+// The same, for a record whose header the caller has already parsed (the file collector
+// parses it to find where records start): `header` must be parse_klog_header's result for the
+// record's first physical line. Only its values and offsets are used, not its views, so it
+// may come from another copy of the same bytes. Same result as parse_klog(record, out).
+bool parse_klog(std::string_view record, const KlogHeader& header, ParsedLine& out);
 
 // Decodes the Go double-quoted string literal that starts at text[pos] (which must be '"')
 // and appends its bytes to `out`, with strconv.Unquote's escapes (\a \b \f \n \r \t \v \\ \"

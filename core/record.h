@@ -37,6 +37,11 @@ struct Record {
   std::vector<std::pair<std::string, std::string>> attributes;
   std::string source;  // "journal" or the file path
   Position position;
+  // The journal entry's own fields, name -> value bytes, in the order sd-journal returned
+  // them (trusted `_` fields included, plus __REALTIME_TIMESTAMP, __MONOTONIC_TIMESTAMP and
+  // _BOOT_ID first), for exporters that forward entries unchanged (journal-remote). Filled
+  // only when the journal reader is asked to keep them; empty for file records.
+  std::vector<std::pair<std::string, std::string>> journal_fields;
 
   void clear() {
     time_ns = observed_time_ns = 0;
@@ -54,6 +59,7 @@ struct Record {
     position.cursor.clear();
     position.file.clear();
     position.device = position.inode = position.offset = 0;
+    journal_fields.clear();
   }
 };
 

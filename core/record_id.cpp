@@ -1,5 +1,6 @@
 #include "core/record_id.h"
 
+#include <array>
 #include <cstring>
 
 namespace kj {
@@ -21,16 +22,33 @@ uint64_t mix(uint64_t h) {
   return h;
 }
 
-void append_hex64(std::string& out, uint64_t v) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  char buf[16];
-  for (int i = 15; i >= 0; --i, v >>= 4) buf[i] = kHex[v & 0xF];
-  out.append(buf, 16);
+// Byte -> its two hex digits: one lookup per byte of the 16 an id has.
+constexpr std::array<char, 512> kHexPairs = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<char, 512> t{};
+  for (size_t b = 0; b < 256; ++b) {
+    t[2 * b] = kHex[b >> 4];
+    t[2 * b + 1] = kHex[b & 0xF];
+  }
+  return t;
+}();
+
+void put_hex64(char* buf, uint64_t v) {
+  for (int i = 7; i >= 0; --i, v >>= 8) {
+    buf[2 * i] = kHexPairs[2 * (v & 0xFF)];
+    buf[2 * i + 1] = kHexPairs[2 * (v & 0xFF) + 1];
+  }
 }
 
 }  // namespace
 
 void append_record_id(std::string& out, std::string_view key) {
+  char buf[kRecordIdBytes];
+  write_record_id(buf, key);
+  out.append(buf, sizeof buf);
+}
+
+void write_record_id(char* buf, std::string_view key) {
   uint64_t a = 0x243F6A8885A308D3ULL ^ key.size(), b = 0x13198A2E03707344ULL;
   size_t i = 0;
   for (; i + 8 <= key.size(); i += 8) {
@@ -45,8 +63,8 @@ void append_record_id(std::string& out, std::string_view key) {
   memcpy(&tail, key.data() + i, key.size() - i);
   a = mix(a ^ tail ^ (b >> 7));
   b = mix(b + tail * kMulA + a);
-  append_hex64(out, a);
-  append_hex64(out, b);
+  put_hex64(buf, a);
+  put_hex64(buf + 16, b);
 }
 
 }  // namespace kj

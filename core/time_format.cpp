@@ -1,5 +1,6 @@
 #include "core/time_format.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace kj {
@@ -17,6 +18,19 @@ void append_digits(std::string& out, int64_t v, int width) {
 
 int64_t floor_div(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+// "00".."99": two digits per lookup instead of a division and a push_back per digit, since
+// every JSON record renders one or two timestamps.
+constexpr char kPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+inline char* put2(char* p, int v) {
+  p[0] = kPairs[2 * v];
+  p[1] = kPairs[2 * v + 1];
+  return p + 2;
 }
 
 }  // namespace
@@ -54,22 +68,53 @@ CivilTime civil_from_unix_seconds(int64_t secs) {
   return t;
 }
 
-void append_rfc3339_utc_us(std::string& out, int64_t us) {
+size_t format_rfc3339_utc_us(char* buf, int64_t us) {
   const int64_t secs = floor_div(us, 1000000);
   const CivilTime t = civil_from_unix_seconds(secs);
-  append_digits(out, t.year, 4);
-  out.push_back('-');
-  append_digits(out, t.month, 2);
-  out.push_back('-');
-  append_digits(out, t.day, 2);
-  out.push_back('T');
-  append_digits(out, t.hour, 2);
-  out.push_back(':');
-  append_digits(out, t.minute, 2);
-  out.push_back(':');
-  append_digits(out, t.second, 2);
-  append_micros(out, us);
-  out.push_back('Z');
+  if (t.year < 0 || t.year > 9999) {
+    // Far outside any log's range: the general digit writer, which widens the year.
+    std::string s;
+    append_digits(s, t.year, 4);
+    s.push_back('-');
+    append_digits(s, t.month, 2);
+    s.push_back('-');
+    append_digits(s, t.day, 2);
+    s.push_back('T');
+    append_digits(s, t.hour, 2);
+    s.push_back(':');
+    append_digits(s, t.minute, 2);
+    s.push_back(':');
+    append_digits(s, t.second, 2);
+    append_micros(s, us);
+    s.push_back('Z');
+    s.copy(buf, kMaxRfc3339Bytes);
+    return std::min(s.size(), kMaxRfc3339Bytes);
+  }
+  // The fixed-width common case: two digits per table lookup, no division per digit.
+  const auto frac = static_cast<int>(us - secs * 1000000);
+  char* p = put2(buf, t.year / 100);
+  p = put2(p, t.year % 100);
+  *p++ = '-';
+  p = put2(p, t.month);
+  *p++ = '-';
+  p = put2(p, t.day);
+  *p++ = 'T';
+  p = put2(p, t.hour);
+  *p++ = ':';
+  p = put2(p, t.minute);
+  *p++ = ':';
+  p = put2(p, t.second);
+  *p++ = '.';
+  p = put2(p, frac / 10000);
+  p = put2(p, frac / 100 % 100);
+  p = put2(p, frac % 100);
+  *p++ = 'Z';
+  return static_cast<size_t>(p - buf);
+}
+
+void append_rfc3339_utc_us(std::string& out, int64_t us) {
+  char buf[kMaxRfc3339Bytes];
+  out.append(buf, format_rfc3339_utc_us(buf, us));
 }
 
 void append_micros(std::string& out, int64_t us) {

@@ -3,6 +3,7 @@
 // per second, since consecutive log records almost always share their second.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -19,6 +20,9 @@ CivilTime civil_from_unix_seconds(int64_t secs);
 
 // 2026-11-27T22:50:00.123456Z
 void append_rfc3339_utc_us(std::string& out, int64_t us);
+// The same into `buf`, which must hold kMaxRfc3339Bytes; returns the length.
+inline constexpr size_t kMaxRfc3339Bytes = 48;
+size_t format_rfc3339_utc_us(char* buf, int64_t us);
 
 // Converts to wall-clock time in UTC or in the process's local zone, remembering the last
 // second converted.

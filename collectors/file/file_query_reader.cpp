@@ -51,12 +51,14 @@ void deliver(Record& out, Record& slot, const std::string& path, const std::stri
   out.position.device = slot.position.device;
   out.position.inode = slot.position.inode;
   out.position.offset = slot.position.offset;
+  out.journal_fields.clear();  // journal entries only
 }
 static_assert(sizeof(Position) == 2 * sizeof(std::string) + 3 * sizeof(uint64_t),
               "Position changed: update deliver()");
 // time_ns, observed_time_ns, pid and the (padded) severity; eight strings.
 static_assert(sizeof(Record) == 4 * sizeof(int64_t) + 8 * sizeof(std::string) +
-                                    sizeof(Record::attributes) + sizeof(Position),
+                                    sizeof(Record::attributes) + sizeof(Position) +
+                                    sizeof(Record::journal_fields),
               "Record changed: update deliver()");
 
 bool heap_after(const auto& a, const auto& b) {

@@ -51,8 +51,10 @@ bool is_hex(std::string_view s) {
 // Parses the record with the parser of the format its first line has. JSON and logrus records
 // are one physical line by construction; lines that joined them (a raw panic after a JSON line)
 // are kept as part of the message instead of failing the parse.
-bool parse_record(std::string_view text, LineFormat start, ParsedLine& p) {
-  if (start == LineFormat::klog) return parse_klog(text, p);
+bool parse_record(const GroupedRecord& in, ParsedLine& p) {
+  const std::string_view text = in.text;
+  const LineFormat start = in.start;
+  if (start == LineFormat::klog) return parse_klog(text, in.klog, p);
   const size_t nl = text.find('\n');
   const std::string_view first = text.substr(0, nl);
   bool ok = false;
@@ -129,7 +131,7 @@ void FileRecordDecoder::fill_from_parsed(Record& out) {
 void FileRecordDecoder::decode(GroupedRecord& in, FileContext& ctx, Record& out) {
   out.observed_time_ns = 0;
 
-  const bool parsed = parse_record(in.text, in.start, parsed_);
+  const bool parsed = parse_record(in, parsed_);
   int64_t klog_ns = kNoTime;
   if (parsed) {
     fill_from_parsed(out);

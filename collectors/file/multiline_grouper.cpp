@@ -37,6 +37,19 @@ LineFormat record_start_format(std::string_view line) {
   return f == LineFormat::klog ? LineFormat::unknown : f;
 }
 
+LineFormat record_start_format(std::string_view line, KlogHeader& header) {
+  if (line.empty()) return LineFormat::unknown;
+  const char c = line[0];
+  if (c == 'I' || c == 'W' || c == 'E' || c == 'F') {
+    // The full parse costs about what the boolean check does, and the decoder reuses it.
+    if (auto h = parse_klog_header(line)) {
+      header = *h;
+      return LineFormat::klog;
+    }
+  }
+  return record_start_format(line);
+}
+
 MultilineGrouper::MultilineGrouper(size_t max_record_bytes)
     : max_(max_record_bytes == 0 ? 1 : max_record_bytes) {}
 
@@ -65,10 +78,11 @@ bool MultilineGrouper::push(const GroupLine& line, GroupedRecord& out) {
       return false;
     }
   } else {
-    const LineFormat format = record_start_format(line.text);
+    const LineFormat format = record_start_format(line.text, header_);
     if (format != LineFormat::unknown || !has_pending() || !joinable_) {
       const bool had = flush(out);
       start(line, format, Split::none);
+      if (format == LineFormat::klog) pending_.klog = header_;
       return had;
     }
     if (pending_.text.size() + 1 + line.text.size() <= max_) {
@@ -96,6 +110,7 @@ bool MultilineGrouper::flush(GroupedRecord& out) {
   out.time_ns = pending_.time_ns;
   out.stream = pending_.stream;
   out.start = pending_.start;
+  out.klog = pending_.klog;
   out.split = pending_.split;
   out.lines = pending_.lines;
   pending_.lines = 0;

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/cri_parser.h"
+#include "core/klog_header.h"
 #include "core/parsed_line.h"
 
 namespace kj::file {
@@ -40,6 +41,10 @@ struct GroupedRecord {
   int64_t time_ns = kNoTime;  // carrier time of the first line
   LogStream stream = LogStream::other;
   LineFormat start = LineFormat::unknown;  // what the first line looked like
+  // When start is klog: the first line's header, already parsed to find the record boundary,
+  // so the decoder does not parse it again (its views point into the line reader's buffer,
+  // which may be gone: use offsets).
+  KlogHeader klog;
   Split split = Split::none;
   uint32_t lines = 0;
 };
@@ -49,6 +54,8 @@ struct GroupedRecord {
 // `E0000 12:00:01.000000 ...` inside a message stays a continuation, and that an indented line
 // never starts a record.
 LineFormat record_start_format(std::string_view line);
+// The same, also returning the parsed header when the answer is klog.
+LineFormat record_start_format(std::string_view line, KlogHeader& header);
 
 class MultilineGrouper {
  public:
@@ -66,6 +73,8 @@ class MultilineGrouper {
 
  private:
   void start(const GroupLine& line, LineFormat format, Split split);
+
+  KlogHeader header_;  // scratch for the header of the line being pushed
 
   size_t max_;
   GroupedRecord pending_;

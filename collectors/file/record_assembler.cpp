@@ -135,6 +135,7 @@ bool RecordAssembler::pop(GroupedRecord& out) {
   out.time_ns = r.time_ns;
   out.stream = r.stream;
   out.start = r.start;
+  out.klog = r.klog;
   out.split = r.split;
   out.lines = r.lines;
   head_ = (head_ + 1) & (ring_.size() - 1);

@@ -12,6 +12,36 @@ std::string encode(std::string_view s) {
   return out;
 }
 
+// The pointer writer used by the record serializer must produce what append_escaped does, for
+// every length around the 4-, 8- and 16-byte steps of the scanner and any byte anywhere.
+TEST(JsonWriter, WriteEscapedMatchesAppendEscaped) {
+  const std::string specials[] = {
+      "\"",       "\\",       "\n",   std::string(1, '\0'), "\x1f", "\x7f",
+      "\xc3\xa9", "\xe2\x82", "\xff", "\xf0\x9f\x98\x80"};
+  for (size_t len = 0; len <= 40; ++len) {
+    for (size_t at = 0; at <= len; ++at) {
+      for (const std::string& special : specials) {
+        std::string s(len, 'a');
+        for (size_t i = 0; i < len; ++i) s[i] = static_cast<char>('a' + i % 26);
+        s.insert(at, special);
+        std::string want;
+        append_escaped(want, s);
+        std::string buf(max_escaped_size(s.size()) + 1, '#');
+        char* end = write_escaped(buf.data(), s);
+        ASSERT_LE(static_cast<size_t>(end - buf.data()), max_escaped_size(s.size()));
+        EXPECT_EQ(std::string(buf.data(), end), want) << len << " " << at;
+      }
+    }
+  }
+  // Every byte value needing an escape, repeated (the worst case of max_escaped_size).
+  std::string controls(64, '\x01');
+  std::string buf(max_escaped_size(controls.size()), '#');
+  std::string want;
+  append_escaped(want, controls);
+  EXPECT_EQ(std::string(buf.data(), write_escaped(buf.data(), controls)), want);
+  EXPECT_EQ(want.size(), max_escaped_size(controls.size()));
+}
+
 TEST(JsonWriter, EscapesQuotesBackslashesAndControls) {
   EXPECT_EQ(encode("a\"b\\c"), R"("a\"b\\c")");
   EXPECT_EQ(encode("l1\nl2\tx\r"), R"("l1\nl2\tx\r")");

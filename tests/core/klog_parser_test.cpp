@@ -1,4 +1,5 @@
 #include "core/klog_parser.h"
+#include "core/klog_header.h"
 
 #include <gtest/gtest.h>
 
@@ -188,6 +189,40 @@ TEST(KlogParser, CorpusRecords) {
   EXPECT_GE(negatives, 1);
   EXPECT_GE(structured, 25);
   EXPECT_GE(multiline, 8);
+}
+
+// The file collector parses each record's header once, on its first line, and hands it over:
+// that overload must give exactly what parsing the whole record gives, including for records
+// whose first line ends in a bare `]` (a header only at the very end of the input).
+TEST(KlogParser, PreParsedHeaderGivesTheSameResult) {
+  std::vector<std::string> records;
+  for (const auto& rec : corpus_records("klog")) records.push_back(rec.at("line"));
+  for (const std::string tail : {"", "\n", "\n\tcontinued", "\nI1127 10:00:00.000000 1 b:2] x"}) {
+    records.push_back("I1127 10:00:00.000000       1 f.go:1]" + std::string(tail));
+    records.push_back("I1127 10:00:00.000000       1 f.go:1] " + std::string(tail));
+    records.push_back("W1127 10:00:00.000000 1 f.go:1] \"m\" k=v" + std::string(tail));
+  }
+  ParsedLine whole, pre;
+  int used = 0;
+  for (const std::string& record : records) {
+    const std::string_view first_line = std::string_view(record).substr(0, record.find('\n'));
+    const auto h = parse_klog_header(first_line);
+    if (!h) continue;
+    ++used;
+    // A copy of the bytes, as the grouper's record text is a copy of the reader's line.
+    const std::string copy = record;
+    const bool ok_whole = parse_klog(copy, whole);
+    const bool ok_pre = parse_klog(copy, *h, pre);
+    EXPECT_EQ(ok_whole, ok_pre) << show(record);
+    EXPECT_EQ(dump(whole), dump(pre)) << show(record);
+  }
+  EXPECT_GE(used, 60);
+  // Bare `]` at the end of the first line with more lines after it: not a header.
+  const std::string bare = "I1127 10:00:00.000000 1 f.go:1]\nmore";
+  const auto h = parse_klog_header(std::string_view(bare).substr(0, bare.find('\n')));
+  ASSERT_TRUE(h.has_value());
+  EXPECT_FALSE(parse_klog(bare, *h, pre));
+  EXPECT_EQ(pre.format, LineFormat::unknown);
 }
 
 TEST(KlogParser, HeaderFields) {

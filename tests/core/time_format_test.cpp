@@ -23,6 +23,17 @@ TEST(TimeFormat, Rfc3339Utc) {
   EXPECT_EQ(rfc3339(-1), "1969-12-31T23:59:59.999999Z");
 }
 
+TEST(TimeFormat, Rfc3339IntoABufferAndOutsideFourDigitYears) {
+  char buf[kMaxRfc3339Bytes];
+  for (const int64_t us : {int64_t{0}, int64_t{1700000000123456}, int64_t{-1},
+                           int64_t{253402300799999999} /* 9999-12-31T23:59:59.999999 */}) {
+    EXPECT_EQ(std::string(buf, format_rfc3339_utc_us(buf, us)), rfc3339(us));
+  }
+  EXPECT_EQ(rfc3339(253402300799999999), "9999-12-31T23:59:59.999999Z");
+  // Year 10000: the year widens instead of wrapping.
+  EXPECT_EQ(rfc3339(253402300800000000), "10000-01-01T00:00:00.000000Z");
+}
+
 TEST(TimeFormat, CivilRoundTripsEveryDayFor600Years) {
   for (int64_t d = days_from_civil(1800, 1, 1); d < days_from_civil(2400, 1, 1); ++d) {
     const CivilTime t = civil_from_unix_seconds(d * 86400 + 3661);
