@@ -87,6 +87,13 @@ void JournalReader::add_unit_matches(const std::string& unit) {
 }
 
 void JournalReader::add_filters() {
+  add_unit_filters();
+  if (q_.matches.empty()) return;
+  for (const auto& m : q_.matches) j_->add_match(m);
+  j_->add_conjunction();
+}
+
+void JournalReader::add_unit_filters() {
   if (!q_.units.empty()) {
     std::vector<std::string> patterns;
     size_t count = 0;
@@ -157,7 +164,10 @@ void JournalReader::position() {
     // Step onto the cursor's entry, and past it only if it is still there: if it was
     // vacuumed, the entry we land on is already the first one after it.
     r = q_.reverse ? j_->previous() : j_->next();
-    if (r > 0 && j_->test_cursor(*q_.after_cursor)) r = 0;
+    if (r > 0 && j_->test_cursor(*q_.after_cursor)) {
+      r = 0;
+      after_cursor_found_ = true;
+    }
     if (r < 0) throw JournalError("failed to iterate through journal: " + errno_text(r));
     need_seek_ = r == 0;
     return;
@@ -240,6 +250,7 @@ void JournalReader::fill(Record& r, int64_t realtime_us) {
   bool have_message = false, pid1 = false;
   int64_t syslog_pid = -1;
   unit_field_.clear();
+  if (q_.keep_journal_fields) begin_journal_fields(r, realtime_us);
   j_->restart_data();
   for (;;) {
     const int e = j_->enumerate(&name, &value);
@@ -296,13 +307,19 @@ void JournalReader::fill(Record& r, int64_t realtime_us) {
       default:
         break;
     }
+    // journald stores _BOOT_ID as a field too; it already leads the list.
+    if (q_.keep_journal_fields && !(name == "_BOOT_ID" && value == boot_id_))
+      r.journal_fields.emplace_back(std::string(name), std::string(value));
     if (!q_.extra_fields.empty() &&
         std::find(q_.extra_fields.begin(), q_.extra_fields.end(), name) != q_.extra_fields.end())
       r.attributes.emplace_back(std::string(name), std::string(value));
   }
   if (!have_message) {
     std::string_view m;
-    if (j_->get("MESSAGE", &m) == 0) r.message.assign(m);
+    if (j_->get("MESSAGE", &m) == 0) {
+      r.message.assign(m);
+      if (q_.keep_journal_fields) r.journal_fields.emplace_back("MESSAGE", r.message);
+    }
   }
   if (r.pid < 0) r.pid = syslog_pid;
   // PID 1's messages about a unit ("Started kubelet.service") belong to that unit, as in
@@ -317,6 +334,18 @@ void JournalReader::fill(Record& r, int64_t realtime_us) {
   }
   r.component.assign(r.unit.empty() ? std::string_view(r.identifier) : component_from_unit(r.unit));
   if (q_.want_cursor && j_->cursor(&r.position.cursor) >= 0) last_cursor_ = r.position.cursor;
+}
+
+void JournalReader::begin_journal_fields(Record& r, int64_t realtime_us) {
+  // The entry's address: what `journalctl -o export` prints before the fields, and what a
+  // journal-remote server needs to store the entry under its original times and boot.
+  r.journal_fields.emplace_back("__REALTIME_TIMESTAMP", std::to_string(realtime_us));
+  uint64_t monotonic = 0;
+  boot_id_.clear();
+  if (j_->monotonic_us(&monotonic, &boot_id_) >= 0) {
+    r.journal_fields.emplace_back("__MONOTONIC_TIMESTAMP", std::to_string(monotonic));
+    r.journal_fields.emplace_back("_BOOT_ID", boot_id_);
+  }
 }
 
 void JournalReader::parse_message(Record& r, const MessageLevel& level) {

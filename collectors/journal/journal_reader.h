@@ -25,6 +25,9 @@ struct JournalQuery {
   std::vector<std::string> units;       // -u: names or globs; "kubelet" means kubelet.service
   std::vector<std::string> components;  // -c: normalized component names (narrows the matches)
   bool all = false;                     // no default Kubernetes filter
+  // Extra "FIELD=value" matches ANDed with the unit/component filter (same field: ORed), as
+  // journalctl's positional matches.
+  std::vector<std::string> matches;
   std::optional<int64_t> since_us, until_us;
   std::optional<uint64_t> lines;  // -n
   bool reverse = false;
@@ -35,6 +38,10 @@ struct JournalQuery {
   // Split structured klog ("msg" key=value) and logrus (key=value) messages into message and
   // attributes. Off: the message is MESSAGE after the klog header, as written.
   bool parse_messages = true;
+  // Copy every field of each entry into Record::journal_fields, led by the entry's
+  // __REALTIME_TIMESTAMP, __MONOTONIC_TIMESTAMP and _BOOT_ID, for exporters that forward
+  // entries with their original fields. Off: no per-field copies.
+  bool keep_journal_fields = false;
 };
 
 struct JournalStats {
@@ -66,16 +73,21 @@ class JournalReader : public RecordSource {
 
   const JournalInventory& inventory() const { return inventory_; }
   const JournalStats& stats() const { return stats_; }
+  // --after-cursor: whether the cursor's entry was still in the journal. False means it was
+  // vacuumed (or never matched): entries between it and the first one read may be lost.
+  bool after_cursor_found() const { return after_cursor_found_; }
   // Cursor of the last entry read (for --cursor-file), empty if none.
   std::string last_cursor();
 
  private:
   void add_filters();
+  void add_unit_filters();
   void add_unit_matches(const std::string& unit);
   void position();
   int step();
   bool in_window_or_seek(bool* skip);
   void fill(Record& r, int64_t realtime_us);
+  void begin_journal_fields(Record& r, int64_t realtime_us);
   void parse_message(Record& r, const MessageLevel& level);
   void recover(int error);
   int back_matching(uint64_t n);
@@ -88,6 +100,7 @@ class JournalReader : public RecordSource {
   bool need_seek_ = false;
   bool since_seeked_ = false;
   bool finished_ = false;
+  bool after_cursor_found_ = false;
   bool no_match_ = false;  // a unit glob matched nothing
   uint64_t shown_ = 0;
   int consecutive_recoveries_ = 0;
@@ -97,6 +110,7 @@ class JournalReader : public RecordSource {
   ParsedLine parsed_;
   KlogTimeResolver klog_time_;  // the host's zone: kubelet logs in it
   std::string time_text_;
+  std::string boot_id_;  // _BOOT_ID of the entry being filled (keep_journal_fields)
 };
 
 }  // namespace kj::journal

@@ -1,0 +1,287 @@
+#include "exporters/http/http_transport.h"
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/DeflatingStream.h>
+#include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Timespan.h>
+#include <Poco/URI.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+
+namespace kj::exporters {
+namespace {
+
+// OpenSSL's global state, set up by Poco with a reference count: each HTTPS transport holds
+// one reference for its lifetime instead of the program initialising it from main().
+class SslLibrary {
+ public:
+  SslLibrary() { Poco::Net::initializeSSL(); }
+  ~SslLibrary() { Poco::Net::uninitializeSSL(); }
+  SslLibrary(const SslLibrary&) = delete;
+  SslLibrary& operator=(const SslLibrary&) = delete;
+};
+
+void require_readable(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error(std::string(what) + " " + path +
+                             ": cannot read: " + std::strerror(errno));
+}
+
+std::string base64(std::string_view text) {
+  std::ostringstream out;
+  Poco::Base64Encoder encoder(out);
+  encoder.rdbuf()->setLineLength(0);
+  encoder.write(text.data(), static_cast<std::streamsize>(text.size()));
+  encoder.close();
+  return out.str();
+}
+
+Poco::Timespan to_timespan(std::chrono::milliseconds ms) {
+  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+}
+
+}  // namespace
+
+std::string read_secret_file(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error(std::string(what) + " " + path.string() +
+                             ": cannot read: " + std::strerror(errno));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Files written by `echo` or editors end with a newline that is not part of the secret.
+  while (!text.empty() &&
+         (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t'))
+    text.pop_back();
+  if (text.empty())
+    throw std::runtime_error(std::string(what) + " " + path.string() + ": file is empty");
+  return text;
+}
+
+struct HttpTransport::Impl {
+  config::HttpConfig config;
+  bool https = false;
+  std::string host;
+  uint16_t port = 0;
+  std::string base_path;  // without a trailing '/'
+  std::string endpoint;
+  HeaderList auth_headers;  // Authorization and the configured extra headers
+  std::optional<SslLibrary> ssl;
+  Poco::Net::Context::Ptr context;
+  std::unique_ptr<Poco::Net::HTTPClientSession> session;
+
+  void parse_url() {
+    Poco::URI uri;
+    try {
+      uri = Poco::URI(config.url);
+    } catch (const Poco::Exception& e) {
+      throw std::runtime_error("url " + config.url + ": " + e.displayText());
+    }
+    if (uri.getScheme() == "https")
+      https = true;
+    else if (uri.getScheme() != "http")
+      throw std::runtime_error("url " + config.url + ": scheme must be http or https");
+    if (uri.getHost().empty()) throw std::runtime_error("url " + config.url + ": no host");
+    if (!uri.getRawQuery().empty() || !uri.getFragment().empty())
+      throw std::runtime_error("url " + config.url + ": must not have a query or fragment");
+    host = uri.getHost();
+    port = uri.getPort();
+    base_path = uri.getPath();
+    while (!base_path.empty() && base_path.back() == '/') base_path.pop_back();
+    endpoint = uri.getScheme() + "://" + host + ":" + std::to_string(port);
+  }
+
+  void load_auth() {
+    const auto& auth = config.auth;
+    if (!auth.basic_user.empty() && !auth.bearer_token_file.empty())
+      throw std::runtime_error("auth: basic and bearer_token_file are mutually exclusive");
+    if (!auth.basic_user.empty()) {
+      std::string password;
+      if (!auth.basic_password_file.empty())
+        password = read_secret_file(auth.basic_password_file, "auth password_file");
+      auth_headers.emplace_back("Authorization",
+                                "Basic " + base64(auth.basic_user + ":" + password));
+    } else if (!auth.basic_password_file.empty()) {
+      throw std::runtime_error("auth password_file " + auth.basic_password_file +
+                               ": no user given");
+    }
+    if (!auth.bearer_token_file.empty())
+      auth_headers.emplace_back(
+          "Authorization",
+          "Bearer " + read_secret_file(auth.bearer_token_file, "auth bearer_token_file"));
+    for (const auto& header : auth.headers) auth_headers.push_back(header);
+  }
+
+  void load_tls() {
+    const auto& tls = config.tls;
+    if (!https) return;
+    if (!tls.ca_file.empty()) require_readable(tls.ca_file, "tls ca_file");
+    if (!tls.cert_file.empty()) require_readable(tls.cert_file, "tls cert_file");
+    if (!tls.key_file.empty()) require_readable(tls.key_file, "tls key_file");
+    if (!tls.key_file.empty() && tls.cert_file.empty())
+      throw std::runtime_error("tls key_file " + tls.key_file + ": no cert_file given");
+    ssl.emplace();
+    Poco::Net::Context::Params params;
+    params.caLocation = tls.ca_file;
+    params.loadDefaultCAs = tls.ca_file.empty();
+    params.certificateFile = tls.cert_file;
+    // A PEM file may hold the certificate and its key together.
+    params.privateKeyFile = tls.key_file.empty() ? tls.cert_file : tls.key_file;
+    params.verificationMode = tls.insecure_skip_verify ? Poco::Net::Context::VERIFY_NONE
+                                                       : Poco::Net::Context::VERIFY_RELAXED;
+    params.verificationDepth = 9;
+    try {
+      context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    } catch (const Poco::Exception& e) {
+      throw std::runtime_error("tls (ca_file '" + tls.ca_file + "', cert_file '" + tls.cert_file +
+                               "', key_file '" + params.privateKeyFile + "'): " + e.displayText());
+    }
+  }
+
+  Poco::Net::HTTPClientSession& current_session() {
+    if (session) return *session;
+    if (https) {
+      Poco::Net::SecureStreamSocket socket(context);
+      // The name sent as SNI and checked against the certificate.
+      socket.setPeerHostName(config.tls.server_name.empty() ? host : config.tls.server_name);
+      auto s = std::make_unique<Poco::Net::HTTPSClientSession>(socket);
+      s->setHost(host);
+      s->setPort(port);
+      session = std::move(s);
+    } else {
+      session = std::make_unique<Poco::Net::HTTPClientSession>(host, port);
+    }
+    const auto t = to_timespan(config.timeout);
+    session->setTimeout(t, t, t);
+    session->setKeepAlive(true);
+    // Servers close idle connections after a few seconds (ClickHouse: 3 s); reconnecting
+    // before that avoids sending into a socket the server is closing.
+    session->setKeepAliveTimeout(Poco::Timespan(2, 0));
+    return *session;
+  }
+
+  HttpResponse attempt(const PreparedRequest& r, bool& was_connected) {
+    HttpResponse out;
+    auto& s = current_session();
+    was_connected = s.connected();
+    bool request_sent = false;
+    try {
+      Poco::Net::HTTPRequest request(r.method, base_path + r.path_and_query,
+                                     Poco::Net::HTTPMessage::HTTP_1_1);
+      request.setKeepAlive(true);
+      if (!r.content_type.empty()) request.setContentType(r.content_type);
+      if (!r.content_encoding.empty()) request.set("Content-Encoding", r.content_encoding);
+      if (r.method != "GET" || !r.body.empty())
+        request.setContentLength64(static_cast<Poco::Int64>(r.body.size()));
+      for (const auto& [name, value] : auth_headers) request.set(name, value);
+      for (const auto& [name, value] : r.headers) request.set(name, value);
+      std::ostream& body = s.sendRequest(request);
+      request_sent = true;
+      body.write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
+      body.flush();
+      Poco::Net::HTTPResponse response;
+      std::istream& in = s.receiveResponse(response);
+      out.status = static_cast<int>(response.getStatus());
+      for (const auto& [name, value] : response) out.headers.emplace_back(name, value);
+      char buf[8192];
+      size_t drained = 0;
+      while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        const auto n = static_cast<size_t>(in.gcount());
+        if (out.body.size() < kMaxResponseBody)
+          out.body.append(buf, std::min(n, kMaxResponseBody - out.body.size()));
+        else if ((drained += n) > 16 * kMaxResponseBody)
+          break;  // a runaway body: give up on this connection rather than read it all
+      }
+      if (!in.eof()) session.reset();
+      if (out.status == 0) out.status = -1;  // never report an HTTP answer as "no response"
+    } catch (const Poco::TimeoutException& e) {
+      out = fail(e.displayText(), request_sent);
+      out.timed_out = true;
+    } catch (const Poco::Net::ConnectionRefusedException& e) {
+      out = fail("connection refused: " + e.displayText(), false);
+      out.connect_failed = true;
+    } catch (const Poco::Net::HostNotFoundException& e) {
+      out = fail(e.displayText(), false);
+      out.connect_failed = true;
+    } catch (const Poco::Net::NoAddressFoundException& e) {
+      out = fail(e.displayText(), false);
+      out.connect_failed = true;
+    } catch (const Poco::Exception& e) {
+      out = fail(e.displayText(), request_sent);
+      out.connect_failed = !request_sent && !was_connected;
+    } catch (const std::exception& e) {
+      out = fail(e.what(), request_sent);
+    }
+    return out;
+  }
+
+  HttpResponse fail(const std::string& what, bool request_sent) {
+    session.reset();  // the connection's state is unknown: start over on the next request
+    HttpResponse out;
+    out.transport_error = endpoint + ": " + what + (request_sent ? "" : " (request not sent)");
+    return out;
+  }
+};
+
+HttpTransport::HttpTransport(const config::HttpConfig& config) : impl_(std::make_unique<Impl>()) {
+  impl_->config = config;
+  impl_->parse_url();
+  impl_->load_auth();
+  impl_->load_tls();
+}
+
+HttpTransport::~HttpTransport() {
+  impl_->session.reset();  // before the SSL library reference goes
+}
+
+const std::string& HttpTransport::endpoint() const {
+  return impl_->endpoint;
+}
+
+PreparedRequest HttpTransport::prepare(const EncodedRequest& request) const {
+  PreparedRequest out;
+  out.method = request.method;
+  out.path_and_query = request.path_and_query;
+  if (out.path_and_query.empty() || out.path_and_query.front() != '/')
+    out.path_and_query.insert(0, "/");
+  out.content_type = request.content_type;
+  out.headers = request.headers;
+  out.uncompressed_size = request.body.size();
+  if (request.compress && impl_->config.gzip && !request.body.empty()) {
+    std::ostringstream compressed;
+    Poco::DeflatingOutputStream gzip(compressed, Poco::DeflatingStreamBuf::STREAM_GZIP);
+    gzip.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+    gzip.close();
+    out.body = std::move(compressed).str();
+    out.content_encoding = "gzip";
+  } else {
+    out.body = request.body;
+  }
+  return out;
+}
+
+HttpResponse HttpTransport::send(const PreparedRequest& request) {
+  bool was_connected = false;
+  HttpResponse response = impl_->attempt(request, was_connected);
+  // A kept-alive connection the server closed while idle fails at once; one immediate
+  // attempt on a fresh connection tells that apart from a backend that is really down.
+  if (response.status == 0 && was_connected && !response.timed_out)
+    response = impl_->attempt(request, was_connected);
+  return response;
+}
+
+}  // namespace kj::exporters
