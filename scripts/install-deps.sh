@@ -16,8 +16,15 @@ packages=(
   # tests
   googletest libgtest-dev libgmock-dev
   clang libclang-rt-14-dev  # libFuzzer targets with ASan+UBSan (the runtime ships apart)
-  systemd systemd-journal-remote   # journald namespace instance, journal files from export format
+  systemd systemd-journal-remote   # journald namespace instance, journal files from export format,
+                                   # and the journal-remote exporter's real peer
+  clickhouse-server clickhouse-client   # the ClickHouse exporter's real peer
+  openssl                 # throwaway CA and certificates for TLS tests
   python3
+  # packaging and deployment checks (tests/deploy, scripts/build-image.sh)
+  dpkg-dev fakeroot       # cpack's DEB generator: dpkg-shlibdeps for Depends
+  nodejs                  # config/kubernetes validated with kubernetes-models (npm)
+  buildah debootstrap     # the container image, built from a locally made base image
   # benchmarks
   libbenchmark-dev time
 )
@@ -28,6 +35,9 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm ships inside some nodejs builds and apart in Debian's; ask for it only when absent.
+if ! command -v npm >/dev/null; then missing+=(npm); fi
 
 if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive

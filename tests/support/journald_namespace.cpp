@@ -72,14 +72,21 @@ void remove_stale_namespaces(const std::string& machine_id) {
     std::filesystem::remove_all(de.path(), ec);
     std::filesystem::remove_all("/var/log/journal/" + machine_id + "." + name, ec);
     std::filesystem::remove_all("/run/log/journal/" + machine_id + "." + name, ec);
+    std::filesystem::remove("/etc/systemd/journald@" + name + ".conf", ec);
   }
 }
 
 }  // namespace
 
-JournaldNamespace::JournaldNamespace() : name_(unique_name()), machine_id_(read_machine_id()) {
+JournaldNamespace::JournaldNamespace(const JournaldOptions& options)
+    : name_(unique_name()), machine_id_(read_machine_id()) {
   remove_stale_namespaces(machine_id_);
   cleanup_paths();  // a name is never reused, but never inherit leftovers either
+  if (!options.config.empty()) {
+    std::ofstream conf(config_path());
+    conf << options.config;
+    if (!conf.flush()) throw std::runtime_error("cannot write " + config_path().string());
+  }
   journald_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{"/lib/systemd/systemd-journald", name_});
   const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -107,6 +114,10 @@ JournaldNamespace::~JournaldNamespace() {
   cleanup_paths();
 }
 
+std::filesystem::path JournaldNamespace::config_path() const {
+  return "/etc/systemd/journald@" + name_ + ".conf";
+}
+
 std::filesystem::path JournaldNamespace::socket_path() const {
   return std::filesystem::path("/run/systemd/journal." + name_) / "socket";
 }
@@ -124,6 +135,7 @@ void JournaldNamespace::cleanup_paths() const {
   std::filesystem::remove_all("/run/systemd/journal." + name_, ec);
   std::filesystem::remove_all("/var/log/journal/" + machine_id_ + "." + name_, ec);
   std::filesystem::remove_all("/run/log/journal/" + machine_id_ + "." + name_, ec);
+  std::filesystem::remove(config_path(), ec);
 }
 
 void JournaldNamespace::send(const Fields& fields) {

@@ -16,11 +16,19 @@ namespace kjt {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
+struct JournaldOptions {
+  // Contents of /etc/systemd/journald@NS.conf (journald.conf(5) syntax), written before the
+  // instance starts and removed with it; empty: none. Load tests need
+  // "[Journal]\nRateLimitBurst=0\n", or journald drops what exceeds its per-service burst.
+  std::string config;
+};
+
 class JournaldNamespace {
  public:
   // Starts journald with a unique namespace name (kjt<pid><random>) and waits (at most 10 s)
   // until its native socket accepts and its journal file exists. Throws on failure.
-  JournaldNamespace();
+  JournaldNamespace() : JournaldNamespace(JournaldOptions{}) {}
+  explicit JournaldNamespace(const JournaldOptions& options);
   ~JournaldNamespace();
   JournaldNamespace(const JournaldNamespace&) = delete;
   JournaldNamespace& operator=(const JournaldNamespace&) = delete;
@@ -28,6 +36,7 @@ class JournaldNamespace {
   const std::string& name() const { return name_; }
   pid_t pid() const { return journald_->pid(); }
   std::filesystem::path socket_path() const;
+  std::filesystem::path config_path() const;
   // Where journald keeps this namespace's files (persistent or volatile).
   std::filesystem::path journal_dir() const;
 
