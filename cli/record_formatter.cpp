@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/json_writer.h"
@@ -34,6 +36,15 @@ const char* color_of(Severity s) {
 // cannot move the cursor or change colours; continuation lines indented under the message.
 void append_terminal_text(std::string& out, std::string_view s, size_t indent) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Printable ASCII (nearly every message) passes through unchanged: test it in one pass
+  // instead of copying it twice and appending byte by byte.
+  if (std::all_of(s.begin(), s.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c >= 0x20 && c < 0x7f;
+      })) {
+    out.append(s);
+    return;
+  }
   std::string valid;
   json::append_valid_utf8(valid, s);
   for (unsigned char c : valid) {
@@ -120,7 +131,7 @@ void RecordFormatter::append(std::string& out, const Record& r) {
       out.push_back('\n');
       return;
     case OutputMode::json:
-      append_record_json(out, r, keep_);
+      json_.append(out, r, keep_);
       out.push_back('\n');
       return;
     case OutputMode::json_pretty:

@@ -47,6 +47,7 @@ class RecordFormatter {
   FormatOptions opts_;
   WallClock clock_;
   RecordJsonKeys keep_;
+  RecordJsonWriter json_;
   std::string scratch_;
   std::string host_;  // shown for records without a node (log files)
 };

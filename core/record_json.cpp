@@ -56,9 +56,9 @@ inline char* quoted(char* p, std::string_view s) {
   return p;
 }
 
-inline char* time_value(char* p, int64_t ns) {
+inline char* time_value(char* p, int64_t ns, Rfc3339UtcFormatter& tf) {
   *p++ = '"';
-  p += format_rfc3339_utc_us(p, floor_div(ns, 1000));
+  p += tf.format(p, floor_div(ns, 1000));
   *p++ = '"';
   return p;
 }
@@ -72,17 +72,17 @@ size_t room_for(std::string_view s) {
 }
 
 // Writes the object at p, which has room_for_record(r) bytes; returns its end.
-char* write_record(char* p, const Record& r, const RecordJsonKeys& keys) {
+char* write_record(char* p, const Record& r, const RecordJsonKeys& keys, Rfc3339UtcFormatter& tf) {
   auto want = [&](Key k) { return keys.test(k); };
   bool first = true;
   *p++ = '{';
   if (want(kTime)) {
     p = key(p, first, ",\"time\":");
-    p = time_value(p, r.time_ns);
+    p = time_value(p, r.time_ns, tf);
   }
   if (want(kObserved) && r.observed_time_ns && r.observed_time_ns != r.time_ns) {
     p = key(p, first, ",\"observed_time\":");
-    p = time_value(p, r.observed_time_ns);
+    p = time_value(p, r.observed_time_ns, tf);
   }
   if (want(kSeverity) && r.severity != Severity::unknown) {
     p = key(p, first, ",\"severity\":");
@@ -149,18 +149,23 @@ size_t room_for_record(const Record& r) {
 }  // namespace
 
 void append_record_json(std::string& out, const Record& r, const RecordJsonKeys& keys) {
+  RecordJsonWriter().append(out, r, keys);
+}
+
+void RecordJsonWriter::append(std::string& out, const Record& r, const RecordJsonKeys& keys) {
   const size_t room = room_for_record(r);
   // Typical records fit a stack buffer, which costs nothing to reserve; growing the string
   // by the worst case instead would zero-fill six times the record's text every time.
   char local[4096];
-  if (room <= sizeof local) {
-    out.append(local, static_cast<size_t>(write_record(local, r, keys) - local));
-    return;
+  char* buf = local;
+  if (room > sizeof local) {
+    if (room > large_size_) {
+      large_.reset(new char[room]);  // not value-initialized: nothing is zero-filled
+      large_size_ = room;
+    }
+    buf = large_.get();
   }
-  const size_t begin = out.size();
-  out.resize(begin + room);
-  char* end = write_record(out.data() + begin, r, keys);
-  out.resize(static_cast<size_t>(end - out.data()));
+  out.append(buf, static_cast<size_t>(write_record(buf, r, keys, time_) - buf));
 }
 
 }  // namespace kj

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <bitset>
+#include <cstddef>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/record.h"
+#include "core/time_format.h"
 
 namespace kj {
 
@@ -29,5 +32,19 @@ inline RecordJsonKeys all_record_json_keys() {
 // are not valid UTF-8 become U+FFFD, so the output is always valid JSON.
 void append_record_json(std::string& out, const Record& r,
                         const RecordJsonKeys& keys = all_record_json_keys());
+
+// The same for a stream of records (the CLI's -o json): it keeps what consecutive records
+// share, the text of the current second and a buffer for records too large for the stack,
+// which append_record_json sets up again for every record.
+class RecordJsonWriter {
+ public:
+  void append(std::string& out, const Record& r,
+              const RecordJsonKeys& keys = all_record_json_keys());
+
+ private:
+  Rfc3339UtcFormatter time_;
+  std::unique_ptr<char[]> large_;
+  size_t large_size_ = 0;
+};
 
 }  // namespace kj

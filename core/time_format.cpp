@@ -1,6 +1,7 @@
 #include "core/time_format.h"
 
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 
 namespace kj {
@@ -115,6 +116,30 @@ size_t format_rfc3339_utc_us(char* buf, int64_t us) {
 void append_rfc3339_utc_us(std::string& out, int64_t us) {
   char buf[kMaxRfc3339Bytes];
   out.append(buf, format_rfc3339_utc_us(buf, us));
+}
+
+size_t Rfc3339UtcFormatter::format(char* buf, int64_t us) {
+  const int64_t secs = floor_div(us, 1000000);
+  if (secs != secs_) {
+    char full[kMaxRfc3339Bytes];
+    const size_t n = format_rfc3339_utc_us(full, us);
+    // Only the fixed-width form (years 0000-9999) has a head to reuse.
+    if (n != sizeof head_ + 8) {
+      memcpy(buf, full, n);
+      return n;
+    }
+    memcpy(head_, full, sizeof head_);
+    secs_ = secs;
+  }
+  const auto frac = static_cast<int>(us - secs * 1000000);
+  memcpy(buf, head_, sizeof head_);
+  char* p = buf + sizeof head_;
+  *p++ = '.';
+  p = put2(p, frac / 10000);
+  p = put2(p, frac / 100 % 100);
+  p = put2(p, frac % 100);
+  *p++ = 'Z';
+  return static_cast<size_t>(p - buf);
 }
 
 void append_micros(std::string& out, int64_t us) {

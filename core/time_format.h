@@ -24,6 +24,18 @@ void append_rfc3339_utc_us(std::string& out, int64_t us);
 inline constexpr size_t kMaxRfc3339Bytes = 48;
 size_t format_rfc3339_utc_us(char* buf, int64_t us);
 
+// format_rfc3339_utc_us for a stream of times that mostly share their second (log records):
+// the date and time of day are converted once per second, the rest is six digits.
+class Rfc3339UtcFormatter {
+ public:
+  // Same bytes as format_rfc3339_utc_us(buf, us).
+  size_t format(char* buf, int64_t us);
+
+ private:
+  int64_t secs_ = INT64_MIN;
+  char head_[19] = {};  // "2026-11-27T22:50:00" of secs_
+};
+
 // Converts to wall-clock time in UTC or in the process's local zone, remembering the last
 // second converted.
 class WallClock {

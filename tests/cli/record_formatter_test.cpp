@@ -58,6 +58,29 @@ TEST(RecordFormatter, JsonSchema) {
   EXPECT_FALSE(j.contains("attributes"));  // absent values are omitted, not null
 }
 
+// One formatter reused over a stream keeps state between records (the current second's text,
+// a buffer for large records): each line must still be what append_record_json writes for
+// that record alone, through records that do and do not fit the stack buffer.
+TEST(RecordFormatter, JsonStreamMatchesOneRecordAtATime) {
+  RecordFormatter f(mode(OutputMode::json));
+  Record r = kubelet_error();
+  const int64_t base = r.time_ns;
+  const size_t sizes[] = {10, 5000, 10, 100000, 3000, 10};
+  for (size_t i = 0; i < std::size(sizes); ++i) {
+    r.time_ns = base + static_cast<int64_t>(i) * 400'000'000;  // two records per second
+    r.observed_time_ns = i % 2 ? 0 : r.time_ns + 7;
+    r.message.assign(sizes[i], 'm');
+    r.message[sizes[i] / 2] = '\n';
+    r.attributes = {{"big", std::string(sizes[i] / 2, '"')}, {"k", "v"}};
+    std::string got;
+    f.append(got, r);
+    std::string want;
+    append_record_json(want, r);
+    want.push_back('\n');
+    EXPECT_EQ(got, want) << i;
+  }
+}
+
 TEST(RecordFormatter, JsonOmitsUnknownAndEqualTimes) {
   Record r = kubelet_error();
   r.severity = Severity::unknown;

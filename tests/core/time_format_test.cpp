@@ -34,6 +34,29 @@ TEST(TimeFormat, Rfc3339IntoABufferAndOutsideFourDigitYears) {
   EXPECT_EQ(rfc3339(253402300800000000), "10000-01-01T00:00:00.000000Z");
 }
 
+// The per-second cache must give format_rfc3339_utc_us's bytes whatever the order of the
+// times: same second, next second, back in time, across a day, negative, and past year 9999.
+TEST(TimeFormat, CachedRfc3339FormatterMatchesTheFunction) {
+  Rfc3339UtcFormatter f;
+  const int64_t times[] = {1700000000123456,
+                           1700000000999999,
+                           1700000001000000,
+                           1700000000000001,
+                           1700000000000001,
+                           1700006400000000,
+                           -1,
+                           -1000000,
+                           0,
+                           253402300799999999,
+                           253402300800000000,
+                           253402300800000001,
+                           1700000000123456};
+  char a[kMaxRfc3339Bytes], b[kMaxRfc3339Bytes];
+  for (const int64_t us : times) {
+    EXPECT_EQ(std::string(a, f.format(a, us)), std::string(b, format_rfc3339_utc_us(b, us))) << us;
+  }
+}
+
 TEST(TimeFormat, CivilRoundTripsEveryDayFor600Years) {
   for (int64_t d = days_from_civil(1800, 1, 1); d < days_from_civil(2400, 1, 1); ++d) {
     const CivilTime t = civil_from_unix_seconds(d * 86400 + 3661);
