@@ -1,6 +1,7 @@
 #include "agent/exporter_worker.h"
 
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace kj::agent {
@@ -78,15 +79,26 @@ void ExporterWorker::run(std::stop_token stop) {
     if (chunks.size() == 1) {
       batch = chunks.front()->records;
     } else {
-      joined.clear();
+      // `joined` keeps its Records between batches: swapping (exclusive) or assigning into
+      // them reuses string capacity on both sides, and the chunk gets Records back that the
+      // source can read into again once the chunk is recycled.
+      size_t n = 0;
       for (auto& c : chunks) {
-        if (exclusive_) {
-          for (auto& r : c->records) joined.push_back(std::move(r));
-        } else {
-          joined.insert(joined.end(), c->records.begin(), c->records.end());
+        for (auto& r : c->records) {
+          if (n == joined.size()) {
+            if (exclusive_)
+              joined.push_back(std::move(r));
+            else
+              joined.push_back(r);
+          } else if (exclusive_) {
+            std::swap(joined[n], r);
+          } else {
+            joined[n] = r;
+          }
+          ++n;
         }
       }
-      batch = joined;
+      batch = std::span<const Record>(joined.data(), n);
     }
     const auto t0 = std::chrono::steady_clock::now();
     const auto report = exporter_.deliver(batch, stop);

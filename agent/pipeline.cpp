@@ -25,6 +25,10 @@ Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<AgentSou
       store_(store),
       log_(std::move(log)),
       budget_(opt_.config.max_buffered_bytes),
+      // A few spare vectors: enough to read on while a delivered batch's chunks come back,
+      // few enough that the recycled records' memory stays small next to the budget (a
+      // recycled Record holds more than estimate_record_bytes counts).
+      recycler_(std::make_shared<RecordRecycler>(4)),
       acks_(sources_.size(), exporters_.size(), [this](size_t bytes) { budget_.release(bytes); }),
       next_sequence_(sources_.size(), 0),
       written_version_(sources_.size(), 0) {
@@ -64,16 +68,19 @@ void Pipeline::start() {
 void Pipeline::run_source(size_t index, std::stop_token stop) {
   AgentSource& src = *sources_[index];
   SourceCounters& counters = *source_counters_[index];
-  std::vector<Record> records;
-  records.reserve(opt_.chunk_records);
+  std::vector<Record> records = fresh_records();
+  size_t count = 0;  // records[0, count) are read; the rest are recycled slots
   size_t bytes = 0;
   int64_t newest_ns = 0, first_steady = 0;
   bool gap_reported = false;
-  Record rec;
   try {
     while (!stop.stop_requested()) {
+      // Read straight into the chunk's slot: a recycled Record keeps its strings' capacity.
+      if (count == records.size()) records.emplace_back();
+      Record& rec = records[count];
+      rec.clear();
       if (!src.reader().next(rec)) {
-        if (!records.empty()) seal(index, records, bytes, newest_ns);
+        if (count > 0) seal(index, records, count, bytes, newest_ns);
         bytes = 0;
         if (src.reader().finished()) break;
         src.reader().wait(100'000);
@@ -99,19 +106,18 @@ void Pipeline::run_source(size_t index, std::stop_token stop) {
       counters.bytes_read.fetch_add(rec.message.size(), std::memory_order_relaxed);
       const int64_t now = steady_ns();
       counters.last_read_steady_ns.store(now, std::memory_order_relaxed);
-      if (records.empty()) first_steady = now;
+      if (count == 0) first_steady = now;
       newest_ns = std::max(newest_ns, rec.time_ns);
       bytes += estimate_record_bytes(rec);
-      records.push_back(std::move(rec));
-      rec.clear();
-      if (records.size() >= opt_.chunk_records || bytes >= opt_.chunk_bytes ||
+      ++count;
+      if (count >= opt_.chunk_records || bytes >= opt_.chunk_bytes ||
           now - first_steady >= std::chrono::nanoseconds(opt_.chunk_linger).count()) {
-        seal(index, records, bytes, newest_ns);
+        seal(index, records, count, bytes, newest_ns);
         bytes = 0;
       }
     }
     // Hand over what was read, so a graceful stop delivers it instead of re-reading it later.
-    if (!records.empty()) seal(index, records, bytes, newest_ns);
+    if (count > 0) seal(index, records, count, bytes, newest_ns);
   } catch (const std::exception& e) {
     counters.read_errors.fetch_add(1);
     log_(exporters::LogLevel::error, "source " + src.name() + " stopped: " + e.what());
@@ -125,12 +131,24 @@ void Pipeline::run_source(size_t index, std::stop_token stop) {
   exit_cv_.notify_all();
 }
 
-void Pipeline::seal(size_t index, std::vector<Record>& records, size_t bytes, int64_t newest_ns) {
-  auto chunk = std::make_shared<RecordChunk>();
-  chunk->source_index = index;
-  chunk->records = std::move(records);
-  records = {};
+std::vector<Record> Pipeline::fresh_records() {
+  auto records = recycler_->take();
   records.reserve(opt_.chunk_records);
+  return records;
+}
+
+void Pipeline::seal(size_t index, std::vector<Record>& records, size_t& count, size_t bytes,
+                    int64_t newest_ns) {
+  // The chunk's records go back to the recycler when its last holder lets go of it.
+  std::shared_ptr<RecordChunk> chunk(new RecordChunk, [recycler = recycler_](RecordChunk* c) {
+    recycler->give(std::move(c->records));
+    delete c;
+  });
+  chunk->source_index = index;
+  records.resize(count);
+  chunk->records = std::move(records);
+  records = fresh_records();
+  count = 0;
   chunk->position = sources_[index]->position();
   chunk->bytes = bytes;
   chunk->sealed_ns = steady_ns();

@@ -6,13 +6,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <stop_token>
-#include <chrono>
-#include <cstdint>
-#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +21,7 @@
 #include "agent/agent_source.h"
 #include "agent/checkpoint_store.h"
 #include "agent/memory_budget.h"
+#include "agent/record_recycler.h"
 #include "core/config/agent_config.h"
 #include "exporters/exporter.h"
 #include "exporters/exporter_log.h"
@@ -93,7 +94,10 @@ class Pipeline {
 
  private:
   void run_source(size_t index, std::stop_token stop);
-  void seal(size_t index, std::vector<Record>& records, size_t bytes, int64_t newest_ns);
+  // Hands records[0, count) over as a chunk and starts a new vector (count becomes 0).
+  void seal(size_t index, std::vector<Record>& records, size_t& count, size_t bytes,
+            int64_t newest_ns);
+  std::vector<Record> fresh_records();
 
   PipelineOptions opt_;
   std::vector<std::unique_ptr<AgentSource>> sources_;
@@ -101,6 +105,8 @@ class Pipeline {
   CheckpointStore& store_;
   exporters::Logger log_;
   MemoryBudget budget_;
+  // Shared with the chunks' deleters, which may run after the pipeline is gone.
+  std::shared_ptr<RecordRecycler> recycler_;
   AckTracker acks_;
   std::vector<std::unique_ptr<SourceCounters>> source_counters_;
   std::vector<uint64_t> next_sequence_;

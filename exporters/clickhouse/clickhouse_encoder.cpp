@@ -117,11 +117,12 @@ EncodedRequest ClickHouseEncoder::encode(std::span<const Record> records) {
   EncodedRequest request;
   request.path_and_query = path_;
   request.content_type = "application/x-ndjson";
-  request.body.reserve(records.size() * 512);
+  request.body.reserve(records.size() * row_bytes_hint_);
   for (const auto& r : records) {
     append_clickhouse_row(request.body, r, cluster_);
     request.body += '\n';
   }
+  if (!records.empty()) row_bytes_hint_ = request.body.size() / records.size() + 64;
   return request;
 }
 

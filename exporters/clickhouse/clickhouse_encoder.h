@@ -32,6 +32,8 @@ class ClickHouseEncoder final : public HttpEncoder {
  private:
   std::string path_;
   std::string cluster_;
+  // Bytes per row of the previous batch, to size the next body once instead of growing it.
+  size_t row_bytes_hint_ = 512;
 };
 
 }  // namespace kj::exporters

@@ -42,6 +42,7 @@ class HttpTransport {
 
   // Compresses the body when the request asks for it and the transport's gzip is on.
   PreparedRequest prepare(const EncodedRequest& request) const;
+  PreparedRequest prepare(EncodedRequest&& request) const;  // moves the body when not compressed
   HttpResponse send(const PreparedRequest& request);
   HttpResponse send(const EncodedRequest& request) { return send(prepare(request)); }
 

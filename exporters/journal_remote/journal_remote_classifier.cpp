@@ -6,22 +6,14 @@
 namespace kj::exporters {
 
 SendResult JournalRemoteClassifier::classify(const HttpResponse& response) {
-  if (response.status <= 0) return classify_transport_error(response);
-  SendResult r;
-  r.http_status = response.status;
+  SendResult r = classify_http_status(response);
   const int s = response.status;
-  if (s >= 200 && s < 300) {
-    r.outcome = Outcome::success;
-    return r;
-  }
-  r.reason = "http_" + std::to_string(s);
-  r.detail = detail_of(response.body);
-  if (s == 417 || s == 408 || s == 429 || s >= 500) {
+  if (s == 417 || s == 501) {
+    // 417 "Premature EOF": our body was cut short on the way; 501 is a server-side failure
+    // like any other 5xx here. Both deserve the same bytes again.
     r.outcome = Outcome::retry;
     r.retry_after = retry_after_of(response);
-  } else if (s == 413) {
-    r.outcome = Outcome::split;
-  } else {
+  } else if (r.outcome == Outcome::drop) {
     // No status of journal-remote means "this data is bad, drop it": every other answer is
     // a wrong URL, method, header or proxy setting, and the records must wait for the fix.
     r.outcome = Outcome::park;

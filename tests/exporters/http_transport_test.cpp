@@ -68,6 +68,30 @@ TEST(HttpTransportTest, GzipBodyWithContentLength) {
   EXPECT_EQ(seen.body, body);
 }
 
+TEST(HttpTransportTest, GzipLevelDecidesSizeAndEveryLevelDecodes) {
+  LocalHttpServer server(ok);
+  std::string body;
+  for (int i = 0; i < 5000; ++i)
+    body += "{\"message\":\"request " + std::to_string(i * 7919 % 10007) + " served in " +
+            std::to_string(i % 97) + " ms\",\"unit\":\"kubelet.service\"}\n";
+  auto fast_config = http_config(server.url());
+  fast_config.gzip_level = 1;
+  auto small_config = http_config(server.url());
+  small_config.gzip_level = 9;
+  HttpTransport fast(fast_config);
+  HttpTransport small(small_config);
+  const auto fast_body = fast.prepare(post(body));
+  const auto small_body = small.prepare(post(body));
+  EXPECT_LT(small_body.body.size(), fast_body.body.size());
+  EXPECT_EQ(fast_body.uncompressed_size, body.size());
+  ASSERT_EQ(fast.send(fast_body).status, 200);
+  ASSERT_EQ(small.send(small_body).status, 200);
+  const auto seen = server.requests();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].body, body);
+  EXPECT_EQ(seen[1].body, body);
+}
+
 TEST(HttpTransportTest, UncompressedWhenGzipIsOffOrNotWanted) {
   LocalHttpServer server(ok);
   auto config = http_config(server.url());

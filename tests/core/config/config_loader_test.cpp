@@ -41,8 +41,7 @@ sources:
   - name: logs
     type: file
     paths: [/var/log/kube-*.log]
-    format: klog
-    multiline: false
+    format: auto
     max_record_bytes: 64KiB
     timezone: Europe/Berlin
     start_at: beginning
@@ -97,8 +96,7 @@ exporters:
   const SourceConfig& f = c.sources[1];
   EXPECT_EQ(f.type, SourceConfig::Type::file);
   EXPECT_EQ(f.file.paths, (std::vector<std::string>{"/var/log/kube-*.log"}));
-  EXPECT_EQ(f.file.format, "klog");
-  EXPECT_FALSE(f.file.multiline);
+  EXPECT_EQ(f.file.format, "auto");
   EXPECT_EQ(f.file.max_record_bytes, 64u << 10);
   EXPECT_EQ(f.file.timezone, "Europe/Berlin");
   EXPECT_EQ(f.file.start_at.kind, StartAt::Kind::beginning);
