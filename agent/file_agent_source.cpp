@@ -5,14 +5,19 @@
 
 #include "agent/agent_source.h"
 #include "collectors/file/file_tailer.h"
+#include "core/time_spec.h"
 
 namespace kj::agent {
 
 namespace {
 
-class FileAgentSource final : public AgentSource {
+// With `start_at: <time>` and no checkpoint, files are read from their beginning and the
+// records before that time are skipped (their positions still advance, so a restart does
+// not read them again).
+class FileAgentSource final : public AgentSource, private RecordSource {
  public:
-  FileAgentSource(const config::SourceConfig& cfg, const CheckpointStore::LoadResult& cp)
+  FileAgentSource(const config::SourceConfig& cfg, const CheckpointStore::LoadResult& cp,
+                  const SourceOpenOptions& sopt)
       : AgentSource(cfg.name) {
     const auto& fc = cfg.file;
     file::FileTailOptions opt;
@@ -26,6 +31,11 @@ class FileAgentSource final : public AgentSource {
       opt.start_at_end = false;
       notes_.push_back("resuming " + std::to_string(opt.positions.size()) +
                        " file position(s) from the checkpoint");
+    } else if (fc.start_at.kind == config::StartAt::Kind::time) {
+      opt.start_at_end = false;
+      since_ns_ = parse_time_spec(fc.start_at.time_spec, sopt.now_us) * 1000;
+      notes_.push_back("no checkpoint: files are read from records at or after " +
+                       fc.start_at.time_spec);
     } else {
       notes_.push_back(opt.start_at_end ? "no checkpoint: files are read from their end"
                                         : "no checkpoint: files are read from their beginning");
@@ -37,7 +47,10 @@ class FileAgentSource final : public AgentSource {
     }
   }
 
-  RecordSource& reader() override { return *tailer_; }
+  RecordSource& reader() override {
+    if (since_ns_) return *this;
+    return *tailer_;
+  }
   void observe(const Record&) override {}
   Checkpoint position() override {
     Checkpoint c;
@@ -46,7 +59,16 @@ class FileAgentSource final : public AgentSource {
   }
 
  private:
+  bool next(Record& out) override {
+    while (tailer_->next(out))
+      if (out.time_ns >= since_ns_) return true;
+    return false;
+  }
+  bool finished() const override { return tailer_->finished(); }
+  void wait(uint64_t timeout_us) override { tailer_->wait(timeout_us); }
+
   std::unique_ptr<file::FileTailer> tailer_;
+  int64_t since_ns_ = 0;
 };
 
 }  // namespace
@@ -60,7 +82,7 @@ std::unique_ptr<AgentSource> open_agent_source(const config::SourceConfig& cfg,
                                                const SourceOpenOptions& opt) {
   if (cfg.type == config::SourceConfig::Type::journal)
     return make_journal_agent_source(cfg, cp, opt);
-  return std::make_unique<FileAgentSource>(cfg, cp);
+  return std::make_unique<FileAgentSource>(cfg, cp, opt);
 }
 
 }  // namespace kj::agent

@@ -5,6 +5,9 @@
 // down.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -428,6 +431,42 @@ TEST_F(AgentTest, UnreadableJournalFailsReadinessAndSaysWhyInsteadOfRunningEmpty
   auto exit = agent.terminate(15s);
   ASSERT_TRUE(exit);
   EXPECT_EQ(exit->exit_code, 0) << agent.log();
+}
+
+// What systemd would see of a Type=notify unit with WatchdogSec: a real notify socket.
+TEST_F(AgentTest, TellsSystemdReadyWatchdogStatusAndStopping) {
+  kjt::JournaldNamespace ns;
+  const auto socket_path = dir / "notify";
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{0, 200'000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string received;
+  auto drain = [&] {
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) received.append(buf, n) += '\n';
+  };
+
+  kjt::RunOptions env;
+  env.env = {{"NOTIFY_SOCKET", socket_path.string()}, {"WATCHDOG_USEC", "1000000"}};
+  const auto config = write_config(ns, "  - {name: out, type: stdout}\n");
+  kjt::AgentProcess agent(config, port, env);
+  std::this_thread::sleep_for(1500ms);
+  drain();
+  EXPECT_NE(received.find("READY=1"), std::string::npos) << received;
+  EXPECT_NE(received.find("STATUS=running"), std::string::npos) << received;
+  EXPECT_NE(received.find("WATCHDOG=1"), std::string::npos) << "watchdog at half of 1 s: "
+                                                            << received;
+  auto exit = agent.terminate(15s);
+  ASSERT_TRUE(exit);
+  EXPECT_EQ(exit->exit_code, 0);
+  drain();
+  EXPECT_NE(received.find("STOPPING=1"), std::string::npos) << received;
+  ::close(fd);
 }
 
 TEST_F(AgentTest, InvalidConfigIsRefusedNamingFilePathAndLine) {
