@@ -198,7 +198,7 @@ DeliveryReport NdjsonExporter::deliver(std::span<const Record> records, std::sto
   if (records.empty()) return report;
   buf_.clear();
   for (const auto& r : records) {
-    append_record_json(buf_, r);
+    json_.append(buf_, r);
     buf_.push_back('\n');
   }
   const auto started = std::chrono::steady_clock::now();

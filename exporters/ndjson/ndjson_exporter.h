@@ -16,6 +16,7 @@
 #include <string>
 
 #include "core/config/agent_config.h"
+#include "core/record_json.h"
 #include "exporters/exporter.h"
 
 namespace kj::exporters {
@@ -66,6 +67,7 @@ class NdjsonExporter final : public Exporter {
   config::RetryConfig retry_;
   ExporterCounters counters_;
   std::string buf_;
+  RecordJsonWriter json_;  // keeps the per-second time text between records
   std::mutex mutex_;
   std::condition_variable_any cv_;
 };
