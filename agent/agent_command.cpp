@@ -39,10 +39,18 @@ exporters::Logger exporter_logger(const Logger& logger) {
   return [&logger](exporters::LogLevel level, std::string_view message) {
     LogLevel l = LogLevel::info;
     switch (level) {
-      case exporters::LogLevel::debug: l = LogLevel::debug; break;
-      case exporters::LogLevel::info: l = LogLevel::info; break;
-      case exporters::LogLevel::warning: l = LogLevel::warning; break;
-      case exporters::LogLevel::error: l = LogLevel::error; break;
+      case exporters::LogLevel::debug:
+        l = LogLevel::debug;
+        break;
+      case exporters::LogLevel::info:
+        l = LogLevel::info;
+        break;
+      case exporters::LogLevel::warning:
+        l = LogLevel::warning;
+        break;
+      case exporters::LogLevel::error:
+        l = LogLevel::error;
+        break;
     }
     logger.log(l, message);
   };
@@ -73,8 +81,10 @@ class Run {
       exporters.push_back(exporters::make_exporter(e, elog));
       popt.batches.push_back(e.batch);
       keep_fields = keep_fields || exporters::needs_journal_fields(e);
-      popt.chunk_records = std::min<size_t>(popt.chunk_records, std::max<uint64_t>(1, e.batch.max_records));
-      popt.chunk_bytes = std::min<size_t>(popt.chunk_bytes, std::max<uint64_t>(1, e.batch.max_bytes));
+      popt.chunk_records =
+          std::min<size_t>(popt.chunk_records, std::max<uint64_t>(1, e.batch.max_records));
+      popt.chunk_bytes =
+          std::min<size_t>(popt.chunk_bytes, std::max<uint64_t>(1, e.batch.max_bytes));
     }
     std::vector<std::unique_ptr<AgentSource>> sources;
     SourceOpenOptions sopt;
@@ -90,9 +100,9 @@ class Run {
     pipeline_ = std::make_unique<Pipeline>(std::move(popt), std::move(sources),
                                            std::move(exporters), store_, elog);
     metrics_ = std::make_unique<PipelineMetrics>(registry, *pipeline_);
-    auto& latency = registry.histogram("kjournal_exporter_batch_duration_seconds",
-                                       "Time to deliver one batch, retries included.",
-                                       {"exporter"});
+    auto& latency =
+        registry.histogram("kjournal_exporter_batch_duration_seconds",
+                           "Time to deliver one batch, retries included.", {"exporter"});
     pipeline_->on_batch_delivered([this, &latency](size_t e, double seconds) {
       latency.labels({pipeline_->exporter(e).name()}).observe(seconds);
     });
@@ -103,9 +113,7 @@ class Run {
   }
 
   void start() { pipeline_->start(); }
-  bool stop() {
-    return pipeline_->stop(Clock::now() + cfg_.pipeline.shutdown_timeout);
-  }
+  bool stop() { return pipeline_->stop(Clock::now() + cfg_.pipeline.shutdown_timeout); }
   Pipeline& pipeline() { return *pipeline_; }
   const config::AgentConfig& config() const { return cfg_; }
 
@@ -136,9 +144,10 @@ Readiness readiness_of(Run* run) {
 
 int run_agent_command(int argc, char** argv) {
   Options o;
-  CLI::App app{"kjournal agent: collect node logs (journald, klog files) and ship them to the "
-               "configured exporters, with checkpoints so that nothing is lost.",
-               "kjournal agent"};
+  CLI::App app{
+      "kjournal agent: collect node logs (journald, klog files) and ship them to the "
+      "configured exporters, with checkpoints so that nothing is lost.",
+      "kjournal agent"};
   app.add_option("-c,--config", o.config_file,
                  "YAML configuration (see docs/config.md); without it the embedded default: "
                  "the Kubernetes units of the local journal and the control plane's klog "
@@ -254,7 +263,10 @@ int run_agent_command(int argc, char** argv) {
 
     notifier.status(stop_signal ? "stopping: flushing batches and writing checkpoints"
                                 : "reloading configuration");
-    if (stop_signal) notifier.stopping(); else notifier.reloading();
+    if (stop_signal)
+      notifier.stopping();
+    else
+      notifier.reloading();
     logger.info(stop_signal ? "stopping" : "reloading",
                 {{"deadline", std::to_string(cfg.pipeline.shutdown_timeout.count()) + "ms"}});
     bool in_time;
@@ -265,8 +277,9 @@ int run_agent_command(int argc, char** argv) {
       run.reset();
     }
     if (!in_time)
-      logger.warn("stopped before every batch was delivered; those records will be sent again "
-                  "after the restart");
+      logger.warn(
+          "stopped before every batch was delivered; those records will be sent again "
+          "after the restart");
     if (stop_signal) {
       logger.info("stopped");
       return 0;

@@ -57,7 +57,8 @@ std::string file_name_for(const std::string& source) {
 Checkpoint decode(const nlohmann::json& j) {
   if (!j.is_object()) throw std::invalid_argument("not a JSON object");
   if (j.value("version", 0) != kFormatVersion)
-    throw std::invalid_argument("unsupported version " + j.value("version", nlohmann::json()).dump());
+    throw std::invalid_argument("unsupported version " +
+                                j.value("version", nlohmann::json()).dump());
   Checkpoint cp;
   if (j.contains("journal_cursor")) cp.journal_cursor = j.at("journal_cursor").get<std::string>();
   if (j.contains("files")) {

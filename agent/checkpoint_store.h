@@ -12,8 +12,8 @@
 namespace kj::agent {
 
 struct Checkpoint {
-  std::string journal_cursor;                  // journal sources
-  std::vector<file::FilePosition> files;       // file sources: one position per file
+  std::string journal_cursor;             // journal sources
+  std::vector<file::FilePosition> files;  // file sources: one position per file
 };
 
 class CheckpointStore {

@@ -12,8 +12,7 @@ PipelineMetrics::PipelineMetrics(MetricsRegistry& registry, Pipeline& p) {
   auto per_source = [&](CallbackFamily& family, auto read) {
     registered_.emplace_back(&family, family.add_many([&p, read] {
       Values v;
-      for (size_t i = 0; i < p.source_count(); ++i)
-        v.push_back({{p.source_name(i)}, read(i)});
+      for (size_t i = 0; i < p.source_count(); ++i) v.push_back({{p.source_name(i)}, read(i)});
       return v;
     }));
   };
@@ -68,17 +67,17 @@ PipelineMetrics::PipelineMetrics(MetricsRegistry& registry, Pipeline& p) {
                                 "Records the backend rejected for good (not retried).",
                                 {"exporter"}),
       [](const exporters::ExporterCounters& c) { return double(c.records_dropped.load()); });
-  per_exporter(registry.callback_counter("kjournal_exporter_bytes_sent_total",
-                                         "Request body bytes sent (after compression).",
-                                         {"exporter"}),
-               [](const exporters::ExporterCounters& c) { return double(c.bytes_sent.load()); });
+  per_exporter(
+      registry.callback_counter("kjournal_exporter_bytes_sent_total",
+                                "Request body bytes sent (after compression).", {"exporter"}),
+      [](const exporters::ExporterCounters& c) { return double(c.bytes_sent.load()); });
   per_exporter(registry.callback_counter("kjournal_exporter_requests_total",
                                          "Requests sent, retries included.", {"exporter"}),
                [](const exporters::ExporterCounters& c) { return double(c.requests.load()); });
-  per_exporter(registry.callback_counter("kjournal_exporter_retries_total",
-                                         "Requests sent again after a retryable failure.",
-                                         {"exporter"}),
-               [](const exporters::ExporterCounters& c) { return double(c.retries.load()); });
+  per_exporter(
+      registry.callback_counter("kjournal_exporter_retries_total",
+                                "Requests sent again after a retryable failure.", {"exporter"}),
+      [](const exporters::ExporterCounters& c) { return double(c.retries.load()); });
   per_exporter(
       registry.callback_gauge("kjournal_exporter_parked",
                               "1 while the exporter waits for an operator fix (auth, schema, URL).",

@@ -16,8 +16,8 @@ struct RecordChunk {
   size_t source_index = 0;
   uint64_t sequence = 0;  // per source, from 1, no gaps
   std::vector<Record> records;
-  Checkpoint position;  // resume point after records.back()
-  size_t bytes = 0;     // estimated memory held by `records`
+  Checkpoint position;    // resume point after records.back()
+  size_t bytes = 0;       // estimated memory held by `records`
   int64_t sealed_ns = 0;  // steady clock, for batch latency
 };
 

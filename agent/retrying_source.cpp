@@ -31,13 +31,13 @@ void RetryingSource::try_open() {
     reason_ = reason;
   }
   if (inner_) {
-    for (const auto& note : inner_->notes()) log_(exporters::LogLevel::info, "source " + name() + ": " + note);
+    for (const auto& note : inner_->notes())
+      log_(exporters::LogLevel::info, "source " + name() + ": " + note);
     if (!previous.empty()) log_(exporters::LogLevel::info, "source " + name() + " is open now");
   } else if (reason != previous) {
-    log_(exporters::LogLevel::error,
-         "source " + name() + " cannot be read (retrying every " +
-             std::to_string(retry_interval_.count() / 1000) + " s; /readyz fails until then): " +
-             reason);
+    log_(exporters::LogLevel::error, "source " + name() + " cannot be read (retrying every " +
+                                         std::to_string(retry_interval_.count() / 1000) +
+                                         " s; /readyz fails until then): " + reason);
   }
 }
 

@@ -5,10 +5,10 @@
 
 #include <atomic>
 #include <cstdint>
-#include <span>
-#include <stop_token>
 #include <map>
 #include <mutex>
+#include <span>
+#include <stop_token>
 #include <string>
 
 #include "core/record.h"

@@ -13,12 +13,16 @@ std::unique_ptr<Exporter> make_exporter(const config::ExporterConfig& config, Lo
   try {
     switch (config.type) {
       case T::stdout_:
-      case T::file: return make_ndjson_exporter(config);
-      case T::clickhouse: return make_clickhouse_exporter(config, std::move(log));
-      case T::journal_remote: return make_journal_remote_exporter(config, std::move(log));
+      case T::file:
+        return make_ndjson_exporter(config);
+      case T::clickhouse:
+        return make_clickhouse_exporter(config, std::move(log));
+      case T::journal_remote:
+        return make_journal_remote_exporter(config, std::move(log));
       case T::loki:
       case T::elasticsearch:
-      case T::otlp: break;
+      case T::otlp:
+        break;
     }
   } catch (const std::exception& e) {
     throw std::runtime_error("exporter " + config.name + ": " + e.what());

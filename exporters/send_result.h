@@ -22,11 +22,11 @@ const char* outcome_name(Outcome o);
 struct SendResult {
   Outcome outcome = Outcome::success;
   std::chrono::milliseconds retry_after{0};  // from Retry-After, if any
-  std::vector<size_t> retry_items;            // per-item results: indexes to send again
-  std::vector<size_t> dropped_items;          // per-item results: indexes rejected for good
-  uint64_t rejected_count = 0;                // records the backend says it rejected (partial)
-  int http_status = 0;                        // 0: no HTTP response (transport error)
-  int backend_code = 0;                       // e.g. ClickHouse "Code: N"
+  std::vector<size_t> retry_items;           // per-item results: indexes to send again
+  std::vector<size_t> dropped_items;         // per-item results: indexes rejected for good
+  uint64_t rejected_count = 0;               // records the backend says it rejected (partial)
+  int http_status = 0;                       // 0: no HTTP response (transport error)
+  int backend_code = 0;                      // e.g. ClickHouse "Code: N"
   std::string reason;  // short, low-cardinality, for the errors-by-reason metric
   std::string detail;  // first ~1 KiB of the response body or the transport error
 };

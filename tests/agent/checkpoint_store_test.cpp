@@ -79,8 +79,7 @@ TEST(CheckpointStore, UnwritableDirectoryIsAnErrorNamingIt) {
       CheckpointStore store((dir / "file" / "state").string());
       FAIL() << "expected an error";
     } catch (const std::runtime_error& e) {
-      EXPECT_NE(std::string(e.what()).find((dir / "file").string()), std::string::npos)
-          << e.what();
+      EXPECT_NE(std::string(e.what()).find((dir / "file").string()), std::string::npos) << e.what();
     }
     return;
   }

@@ -56,8 +56,8 @@ void send_entries(kjt::JournaldNamespace& ns, const std::string& run, int first,
              {"KJT_RUN", run},
              {"KJT_SEQ", std::to_string(i)}});
     if (per_second > 0) {
-      const auto due = start + std::chrono::microseconds(int64_t(i - first + 1) * 1'000'000 /
-                                                         per_second);
+      const auto due =
+          start + std::chrono::microseconds(int64_t(i - first + 1) * 1'000'000 / per_second);
       std::this_thread::sleep_until(due);
     }
   }
@@ -126,28 +126,40 @@ class AgentTest : public ::testing::Test {
   std::filesystem::path write_config(const kjt::JournaldNamespace& ns, const std::string& exporter,
                                      const std::string& pipeline = "") {
     const auto path = dir / "agent.yaml";
-    write_file(path, "node: kjt-node\n"
-                     "state_dir: " + (dir / "state").string() + "\n"
-                     "server: {listen: \"127.0.0.1:" + std::to_string(port) + "\"}\n" +
-                     pipeline +
-                     "sources:\n"
-                     "  - name: node-journal\n"
-                     "    type: journal\n"
-                     "    namespace: " + ns.name() + "\n"
-                     "    all: true\n"
-                     "    matches: [\"KJT_RUN=" + run + "\"]\n"
-                     "    start_at: beginning\n"
-                     "exporters:\n" + exporter);
+    write_file(path,
+               "node: kjt-node\n"
+               "state_dir: " +
+                   (dir / "state").string() +
+                   "\n"
+                   "server: {listen: \"127.0.0.1:" +
+                   std::to_string(port) + "\"}\n" + pipeline +
+                   "sources:\n"
+                   "  - name: node-journal\n"
+                   "    type: journal\n"
+                   "    namespace: " +
+                   ns.name() +
+                   "\n"
+                   "    all: true\n"
+                   "    matches: [\"KJT_RUN=" +
+                   run +
+                   "\"]\n"
+                   "    start_at: beginning\n"
+                   "exporters:\n" +
+                   exporter);
     return path;
   }
 
   static std::string clickhouse_exporter(const kjt::ClickHouseServer& ch, int max_records = 5000) {
     return "  - name: central\n"
            "    type: clickhouse\n"
-           "    url: " + ch.url() + "\n"
+           "    url: " +
+           ch.url() +
+           "\n"
            "    table: kjt.logs\n"
            "    create_table: true\n"
-           "    batch: {max_records: " + std::to_string(max_records) + ", max_wait: 200ms}\n"
+           "    batch: {max_records: " +
+           std::to_string(max_records) +
+           ", max_wait: 200ms}\n"
            "    retry: {initial: 100ms, max: 1s}\n";
   }
 };
@@ -165,8 +177,8 @@ TEST_F(AgentTest, EveryJournalEntryArrivesInClickHouseExactlyOnce) {
   constexpr int kEntries = 50'000;
   std::thread writer([&] { send_entries(ns, run, 0, kEntries); });
   writer.join();
-  ASSERT_TRUE(wait_rows(ch, "kjt.logs", kEntries, 120s))
-      << row_count(ch, "kjt.logs") << " rows\n" << agent.log();
+  ASSERT_TRUE(wait_rows(ch, "kjt.logs", kEntries, 120s)) << row_count(ch, "kjt.logs") << " rows\n"
+                                                         << agent.log();
   std::this_thread::sleep_for(1s);  // anything extra would arrive now
 
   const auto want = expected_ids(ns, run);
@@ -206,16 +218,18 @@ TEST_F(AgentTest, ClickHouseOutageLosesNothingAndMemoryStaysBounded) {
   while (Clock::now() < outage_end) {
     rss_max = std::max(rss_max, agent.rss_anon_kib());
     if (Clock::now() > outage_end - 5s && read_mid == 0)
-      read_mid = agent.metric("kjournal_source_records_read_total{source=\"node-journal\"}").value_or(0);
+      read_mid =
+          agent.metric("kjournal_source_records_read_total{source=\"node-journal\"}").value_or(0);
     std::this_thread::sleep_for(250ms);
   }
   writer.join();
   const double read_end =
       agent.metric("kjournal_source_records_read_total{source=\"node-journal\"}").value_or(0);
-  const double retries = agent.metric("kjournal_exporter_retries_total{exporter=\"central\"}").value_or(0);
+  const double retries =
+      agent.metric("kjournal_exporter_retries_total{exporter=\"central\"}").value_or(0);
   ch.start();
-  ASSERT_TRUE(wait_rows(ch, "kjt.logs", kEntries, 120s))
-      << row_count(ch, "kjt.logs") << " rows\n" << agent.log();
+  ASSERT_TRUE(wait_rows(ch, "kjt.logs", kEntries, 120s)) << row_count(ch, "kjt.logs") << " rows\n"
+                                                         << agent.log();
   std::this_thread::sleep_for(1s);
 
   const auto want = expected_ids(ns, run);
@@ -239,8 +253,9 @@ TEST_F(AgentTest, FiveSigkillsLoseNothingAndDuplicateAtMostOneWindowEach) {
   kjt::JournaldNamespace ns(unlimited());
   kjt::ClickHouseServer ch;
   constexpr int kMaxRecords = 2000;
-  const auto config = write_config(ns, clickhouse_exporter(ch, kMaxRecords),
-                                   "pipeline: {max_buffered_bytes: 1MiB, checkpoint_interval: 200ms}\n");
+  const auto config =
+      write_config(ns, clickhouse_exporter(ch, kMaxRecords),
+                   "pipeline: {max_buffered_bytes: 1MiB, checkpoint_interval: 200ms}\n");
   constexpr int kEntries = 50'000;
   std::thread writer([&] { send_entries(ns, run, 0, kEntries, 5000); });  // 10 s
   {
@@ -252,8 +267,8 @@ TEST_F(AgentTest, FiveSigkillsLoseNothingAndDuplicateAtMostOneWindowEach) {
       agent = std::make_unique<kjt::AgentProcess>(config, port);
     }
     writer.join();
-    ASSERT_TRUE(wait_rows(ch, "kjt.logs", kEntries, 120s))
-        << row_count(ch, "kjt.logs") << " rows\n" << agent->log();
+    ASSERT_TRUE(wait_rows(ch, "kjt.logs", kEntries, 120s)) << row_count(ch, "kjt.logs") << " rows\n"
+                                                           << agent->log();
     std::this_thread::sleep_for(1s);
     auto exit = agent->terminate(15s);
     ASSERT_TRUE(exit);
@@ -274,9 +289,12 @@ TEST_F(AgentTest, FiveSigkillsLoseNothingAndDuplicateAtMostOneWindowEach) {
 TEST_F(AgentTest, CheckpointVacuumedWhileDownIsReportedAsAGapAndTheAgentGoesOn) {
   kjt::JournaldNamespace ns;
   const auto out = dir / "out.ndjson";
-  const auto config = write_config(ns, "  - name: local\n"
-                                       "    type: file\n"
-                                       "    path: " + out.string() + "\n"
+  const auto config = write_config(ns,
+                                   "  - name: local\n"
+                                   "    type: file\n"
+                                   "    path: " +
+                                       out.string() +
+                                       "\n"
                                        "    batch: {max_wait: 100ms}\n");
   auto lines = [&] {
     std::ifstream in(out);
@@ -325,9 +343,12 @@ TEST_F(AgentTest, CheckpointVacuumedWhileDownIsReportedAsAGapAndTheAgentGoesOn) 
 TEST_F(AgentTest, SigtermFlushesAndARestartResumesExactlyAfterTheCheckpoint) {
   kjt::JournaldNamespace ns;
   const auto out = dir / "out.ndjson";
-  const auto config = write_config(ns, "  - name: local\n"
-                                       "    type: file\n"
-                                       "    path: " + out.string() + "\n"
+  const auto config = write_config(ns,
+                                   "  - name: local\n"
+                                   "    type: file\n"
+                                   "    path: " +
+                                       out.string() +
+                                       "\n"
                                        "    batch: {max_wait: 5s}\n");
   send_entries(ns, run, 0, 1000);
   ns.sync();
@@ -356,7 +377,8 @@ TEST_F(AgentTest, SigtermFlushesAndARestartResumesExactlyAfterTheCheckpoint) {
   }
   const auto want = expected_ids(ns, run);
   EXPECT_EQ(seen.size(), want.size());
-  for (const auto& [id, n] : seen) EXPECT_EQ(n, 1) << "record " << id << " delivered " << n << " times";
+  for (const auto& [id, n] : seen)
+    EXPECT_EQ(n, 1) << "record " << id << " delivered " << n << " times";
   for (const auto& id : want) EXPECT_TRUE(seen.count(id)) << "record " << id << " missing";
 }
 
@@ -413,13 +435,20 @@ TEST_F(AgentTest, UnreadableJournalFailsReadinessAndSaysWhyInsteadOfRunningEmpty
   std::filesystem::create_directories(journal);
   write_file(journal / "system.journal", std::string(4096, 'x'));
   const auto path = dir / "agent.yaml";
-  write_file(path, "node: kjt-node\n"
-                   "state_dir: " + (dir / "state").string() + "\n"
-                   "server: {listen: \"127.0.0.1:" + std::to_string(port) + "\"}\n"
-                   "sources:\n"
-                   "  - {name: host-journal, type: journal, directory: " + journal.string() + "}\n"
-                   "exporters:\n"
-                   "  - {name: out, type: stdout}\n");
+  write_file(path,
+             "node: kjt-node\n"
+             "state_dir: " +
+                 (dir / "state").string() +
+                 "\n"
+                 "server: {listen: \"127.0.0.1:" +
+                 std::to_string(port) +
+                 "\"}\n"
+                 "sources:\n"
+                 "  - {name: host-journal, type: journal, directory: " +
+                 journal.string() +
+                 "}\n"
+                 "exporters:\n"
+                 "  - {name: out, type: stdout}\n");
   kjt::AgentProcess agent(path, port, {}, /*wait_ready=*/false);
   const auto ready = agent.get("/readyz");
   EXPECT_EQ(ready.status, 503) << ready.body;
@@ -459,8 +488,8 @@ TEST_F(AgentTest, TellsSystemdReadyWatchdogStatusAndStopping) {
   drain();
   EXPECT_NE(received.find("READY=1"), std::string::npos) << received;
   EXPECT_NE(received.find("STATUS=running"), std::string::npos) << received;
-  EXPECT_NE(received.find("WATCHDOG=1"), std::string::npos) << "watchdog at half of 1 s: "
-                                                            << received;
+  EXPECT_NE(received.find("WATCHDOG=1"), std::string::npos)
+      << "watchdog at half of 1 s: " << received;
   auto exit = agent.terminate(15s);
   ASSERT_TRUE(exit);
   EXPECT_EQ(exit->exit_code, 0);
