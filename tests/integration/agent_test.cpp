@@ -117,6 +117,22 @@ bool wait_rows(const kjt::ClickHouseServer& ch, const std::string& table, uint64
   return false;
 }
 
+// Lines an NDJSON file exporter has written.
+size_t count_lines(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::string l;
+  size_t n = 0;
+  while (std::getline(in, l)) n += !l.empty();
+  return n;
+}
+
+// Waits (30 s at most) until the file has `n` lines; returns how many it has.
+size_t wait_for_lines(const std::filesystem::path& p, size_t n) {
+  const auto deadline = Clock::now() + 30s;
+  while (count_lines(p) < n && Clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  return count_lines(p);
+}
+
 class AgentTest : public ::testing::Test {
  protected:
   kjt::TempDir dir{"kjt-agent"};
@@ -147,6 +163,11 @@ class AgentTest : public ::testing::Test {
                    "exporters:\n" +
                    exporter);
     return path;
+  }
+
+  static std::string file_exporter(const std::filesystem::path& path, const std::string& max_wait) {
+    return "  - name: local\n    type: file\n    path: " + path.string() +
+           "\n    batch: {max_wait: " + max_wait + "}\n";
   }
 
   static std::string clickhouse_exporter(const kjt::ClickHouseServer& ch, int max_records = 5000) {
@@ -289,25 +310,8 @@ TEST_F(AgentTest, FiveSigkillsLoseNothingAndDuplicateAtMostOneWindowEach) {
 TEST_F(AgentTest, CheckpointVacuumedWhileDownIsReportedAsAGapAndTheAgentGoesOn) {
   kjt::JournaldNamespace ns;
   const auto out = dir / "out.ndjson";
-  const auto config = write_config(ns,
-                                   "  - name: local\n"
-                                   "    type: file\n"
-                                   "    path: " +
-                                       out.string() +
-                                       "\n"
-                                       "    batch: {max_wait: 100ms}\n");
-  auto lines = [&] {
-    std::ifstream in(out);
-    std::string l;
-    size_t n = 0;
-    while (std::getline(in, l)) n += !l.empty();
-    return n;
-  };
-  auto wait_lines = [&](size_t n) {
-    const auto deadline = Clock::now() + 30s;
-    while (lines() < n && Clock::now() < deadline) std::this_thread::sleep_for(50ms);
-    return lines();
-  };
+  const auto config = write_config(ns, file_exporter(out, "100ms"));
+  auto wait_lines = [&](size_t n) { return wait_for_lines(out, n); };
   send_entries(ns, run, 0, 100);
   {
     kjt::AgentProcess agent(config, port);
@@ -343,13 +347,7 @@ TEST_F(AgentTest, CheckpointVacuumedWhileDownIsReportedAsAGapAndTheAgentGoesOn) 
 TEST_F(AgentTest, SigtermFlushesAndARestartResumesExactlyAfterTheCheckpoint) {
   kjt::JournaldNamespace ns;
   const auto out = dir / "out.ndjson";
-  const auto config = write_config(ns,
-                                   "  - name: local\n"
-                                   "    type: file\n"
-                                   "    path: " +
-                                       out.string() +
-                                       "\n"
-                                       "    batch: {max_wait: 5s}\n");
+  const auto config = write_config(ns, file_exporter(out, "5s"));
   send_entries(ns, run, 0, 1000);
   ns.sync();
   {
@@ -385,35 +383,19 @@ TEST_F(AgentTest, SigtermFlushesAndARestartResumesExactlyAfterTheCheckpoint) {
 TEST_F(AgentTest, SighupReloadsTheConfigAndContinuesFromTheCheckpoint) {
   kjt::JournaldNamespace ns;
   const auto first = dir / "first.ndjson", second = dir / "second.ndjson";
-  auto file_exporter = [](const std::filesystem::path& p) {
-    return "  - name: local\n    type: file\n    path: " + p.string() +
-           "\n    batch: {max_wait: 100ms}\n";
-  };
-  auto count_lines = [](const std::filesystem::path& p) {
-    std::ifstream in(p);
-    std::string l;
-    size_t n = 0;
-    while (std::getline(in, l)) n += !l.empty();
-    return n;
-  };
-  auto wait_for = [&](const std::filesystem::path& p, size_t n) {
-    const auto deadline = Clock::now() + 20s;
-    while (count_lines(p) < n && Clock::now() < deadline) std::this_thread::sleep_for(50ms);
-    return count_lines(p);
-  };
-  const auto config = write_config(ns, file_exporter(first));
+  const auto config = write_config(ns, file_exporter(first, "100ms"));
   send_entries(ns, run, 0, 50);
   kjt::AgentProcess agent(config, port);
-  ASSERT_EQ(wait_for(first, 50), 50u) << agent.log();
+  ASSERT_EQ(wait_for_lines(first, 50), 50u) << agent.log();
 
-  write_config(ns, file_exporter(second));
+  write_config(ns, file_exporter(second, "100ms"));
   agent.child().signal(SIGHUP);
   const auto deadline = Clock::now() + 10s;
   while (agent.log().find("agent started") == agent.log().rfind("agent started") &&
          Clock::now() < deadline)
     std::this_thread::sleep_for(50ms);
   send_entries(ns, run, 50, 50);
-  EXPECT_EQ(wait_for(second, 50), 50u) << agent.log();
+  EXPECT_EQ(wait_for_lines(second, 50), 50u) << agent.log();
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(count_lines(first), 50u) << "the old exporter got records after the reload";
   EXPECT_EQ(count_lines(second), 50u) << "the reload replayed records already delivered";
@@ -425,7 +407,7 @@ TEST_F(AgentTest, SighupReloadsTheConfigAndContinuesFromTheCheckpoint) {
   std::this_thread::sleep_for(700ms);
   EXPECT_NE(agent.log().find("reload refused"), std::string::npos) << agent.log();
   send_entries(ns, run, 100, 1);
-  EXPECT_EQ(wait_for(second, 51), 51u) << agent.log();
+  EXPECT_EQ(wait_for_lines(second, 51), 51u) << agent.log();
 }
 
 TEST_F(AgentTest, UnreadableJournalFailsReadinessAndSaysWhyInsteadOfRunningEmpty) {
