@@ -1,4 +1,5 @@
 #include "core/klog_json_parser.h"
+#include "core/field_sink.h"
 #include "core/utf8.h"
 
 #include <array>
@@ -66,27 +67,6 @@ size_t find_string_stop(std::string_view s, size_t i) {
   while (i < n && kPlainStringByte[static_cast<unsigned char>(s[i])]) ++i;
   return i;
 }
-
-// Same reuse scheme as the klog text parser: field strings from the previous record are
-// overwritten instead of freed and reallocated.
-class FieldSink {
- public:
-  explicit FieldSink(std::vector<std::pair<std::string, std::string>>& fields) : fields_(fields) {}
-
-  std::string& add(std::string_view key) {
-    if (used_ == fields_.size()) fields_.emplace_back();
-    auto& kv = fields_[used_++];
-    kv.first.assign(key);
-    kv.second.clear();
-    return kv.second;
-  }
-
-  void commit() { fields_.resize(used_); }
-
- private:
-  std::vector<std::pair<std::string, std::string>>& fields_;
-  size_t used_ = 0;
-};
 
 // A span of validated JSON value text.
 struct ValueSpan {

@@ -1,4 +1,5 @@
 #include "core/klog_parser.h"
+#include "core/field_sink.h"
 
 #include <array>
 #include <cstdint>
@@ -87,28 +88,6 @@ int64_t read_hex(std::string_view s, size_t i, int n) {
 constexpr bool valid_rune(int64_t r) {
   return r >= 0 && r <= 0x10FFFF && !(r >= 0xD800 && r <= 0xDFFF);
 }
-
-// Hands out out.fields elements, reusing the strings an earlier record left there: fields are
-// the bulk of a structured record's allocations otherwise.
-class FieldSink {
- public:
-  explicit FieldSink(std::vector<std::pair<std::string, std::string>>& fields) : fields_(fields) {}
-
-  std::string& add(std::string_view key) {
-    if (used_ == fields_.size()) fields_.emplace_back();
-    auto& kv = fields_[used_++];
-    kv.first.assign(key);
-    kv.second.clear();
-    return kv.second;
-  }
-
-  void commit() { fields_.resize(used_); }
-  void discard() { fields_.clear(); }
-
- private:
-  std::vector<std::pair<std::string, std::string>>& fields_;
-  size_t used_ = 0;
-};
 
 // Index just past the bracket that closes the one at s[pos], or npos. Quoted strings are
 // skipped (JSON), and a closer that does not match the innermost opener is plain text: legacy
