@@ -13,6 +13,7 @@ packages=(
   libcli11-dev            # command line
   libpcre2-dev            # -g/--grep uses PCRE like journalctl
   zlib1g-dev              # gzip for rotated files and HTTP bodies
+  libsnappy-dev           # Loki's protobuf push bodies are snappy block-compressed
   # tests
   googletest libgtest-dev libgmock-dev
   clang libclang-rt-14-dev  # libFuzzer targets with ASan+UBSan (the runtime ships apart)
@@ -20,6 +21,7 @@ packages=(
                                    # and the journal-remote exporter's real peer
   clickhouse-server clickhouse-client   # the ClickHouse exporter's real peer
   openssl                 # throwaway CA and certificates for TLS tests
+  protobuf-compiler       # protoc --decode_raw checks the hand-written protobuf encoders
   python3
   # packaging and deployment checks (tests/deploy, scripts/build-image.sh)
   dpkg-dev fakeroot       # cpack's DEB generator: dpkg-shlibdeps for Depends
