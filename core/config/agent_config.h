@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -73,6 +74,9 @@ struct AuthConfig {
   std::string basic_user;
   std::string basic_password_file;
   std::string bearer_token_file;
+  // Elasticsearch/OpenSearch API key, sent as "Authorization: ApiKey <file content>" (the
+  // base64 "encoded" value the create-API-key call returns).
+  std::string api_key_file;
   // Extra headers sent with every request (e.g. X-Scope-OrgID for a Loki tenant).
   std::vector<std::pair<std::string, std::string>> headers;
 };
@@ -100,15 +104,24 @@ struct FileExporterConfig {
   std::string path;  // NDJSON file, appended
 };
 
+// The record fields `labels` may name: each has a few values per node (Loki's advice is
+// "bounded, long-lived" labels, 15 at most); everything else goes to structured metadata.
+inline constexpr std::string_view kLokiLabelFields[] = {"node", "component", "unit", "identifier",
+                                                        "level"};
+
 struct LokiConfig {
   std::string tenant;                                       // X-Scope-OrgID
   std::vector<std::string> labels = {"node", "component"};  // stream labels
   bool level_label = false;
+  // json: JSON body, gzip by the transport; protobuf: logproto.PushRequest, snappy
+  // block-compressed (what Promtail and Alloy send).
+  std::string encoding = "json";
 };
 
 struct ElasticsearchConfig {
   std::string index = "kjournal-%Y.%m.%d";  // or a data stream name
   bool data_stream = false;
+  std::string pipeline;  // ingest pipeline run on every document; empty: the index default
 };
 
 struct OtlpConfig {

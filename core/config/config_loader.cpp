@@ -360,7 +360,9 @@ class Loader {
       const Option<Config>* exact = nullptr;
       bool is_prefix = false, prefix_applies = false;
       for (const auto& o : options) {
-        if (o.key == rel) exact = &o;
+        // Two types may declare the same key (loki's and otlp's `encoding`): take the one
+        // for this type.
+        if (o.key == rel && (!exact || o.applies_to(type))) exact = &o;
         if (o.key.starts_with(rel + ".")) {
           is_prefix = true;
           prefix_applies = prefix_applies || o.applies_to(type);

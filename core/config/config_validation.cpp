@@ -67,6 +67,11 @@ void validate_exporter(Checker& c, const ExporterConfig& e, const std::string& p
     c.fail(path + ".auth.basic.password_file", "needs auth.basic.user");
   if (!auth.bearer_token_file.empty() && !auth.basic_user.empty())
     c.fail(path + ".auth.bearer_token_file", "excludes auth.basic (choose one)");
+  if (!auth.api_key_file.empty() && (!auth.basic_user.empty() || !auth.bearer_token_file.empty()))
+    c.fail(path + ".auth.api_key_file",
+           "excludes auth.basic and auth.bearer_token_file (choose one)");
+  if (tls.insecure_skip_verify && e.http.url.starts_with("http://"))
+    c.fail(path + ".tls.insecure_skip_verify", "only applies to https:// URLs");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "core/config/option_declarations.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "core/component.h"
@@ -217,8 +219,21 @@ std::string check_table(const OptionValue& v) {
 }
 
 std::string check_labels(const OptionValue& v) {
-  for (const auto& l : std::get<StringList>(v))
-    if (!is_identifier(l)) return in_quotes(l) + " is not a Loki label name";
+  const auto& labels = std::get<StringList>(v);
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const auto& l = labels[i];
+    if (std::find(std::begin(kLokiLabelFields), std::end(kLokiLabelFields), l) ==
+        std::end(kLokiLabelFields)) {
+      std::string allowed;
+      for (std::string_view f : kLokiLabelFields)
+        allowed += (allowed.empty() ? "" : ", ") + std::string(f);
+      return in_quotes(l) + " is not a record field that may be a Loki label (one of " + allowed +
+             "; other fields go to structured metadata)";
+    }
+    if (std::find(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(i), l) !=
+        labels.begin() + static_cast<std::ptrdiff_t>(i))
+      return in_quotes(l) + " is listed twice";
+  }
   return {};
 }
 
@@ -440,7 +455,8 @@ std::vector<ExporterOption> exporter_options() {
   o.push_back(D(
                   "tls.insecure_skip_verify", OptionType::boolean,
                   [](auto& e) -> auto& { return e.http.tls.insecure_skip_verify; },
-                  "Do not verify the server certificate (tests only).")
+                  "Do not verify the server certificate. Anyone on the path can then read and "
+                  "alter the logs; the agent warns at start. Only for tests.")
                   .types(http));
   o.push_back(D(
                   "tls.server_name", OptionType::string,
@@ -456,13 +472,21 @@ std::vector<ExporterOption> exporter_options() {
   o.push_back(D(
                   "auth.basic.password_file", OptionType::path,
                   [](auto& e) -> auto& { return e.http.auth.basic_password_file; },
-                  "File holding the basic authentication password.")
+                  "File holding the basic authentication password. Re-read when the file "
+                  "changes.")
                   .types(http));
   o.push_back(D(
                   "auth.bearer_token_file", OptionType::path,
                   [](auto& e) -> auto& { return e.http.auth.bearer_token_file; },
                   "File holding a bearer token (e.g. a projected service account token). "
-                  "Excludes auth.basic.")
+                  "Excludes auth.basic. Re-read when the file changes.")
+                  .types(http));
+  o.push_back(D(
+                  "auth.api_key_file", OptionType::path,
+                  [](auto& e) -> auto& { return e.http.auth.api_key_file; },
+                  "File holding an Elasticsearch/OpenSearch API key (the base64 `encoded` value), "
+                  "sent as `Authorization: ApiKey ...`. Excludes auth.basic and "
+                  "auth.bearer_token_file. Re-read when the file changes.")
                   .types(http));
   o.push_back(D(
                   "auth.headers", OptionType::string_map,
@@ -528,16 +552,25 @@ std::vector<ExporterOption> exporter_options() {
                   "tenant", OptionType::string, [](auto& e) -> auto& { return e.loki.tenant; },
                   "Loki tenant, sent as X-Scope-OrgID. Empty: no tenant header.")
                   .types({"loki"}));
-  o.push_back(D(
-                  "labels", OptionType::string_list, [](auto& e) -> auto& { return e.loki.labels; },
-                  "Record fields that become Loki stream labels (keep them low-cardinality).")
-                  .types({"loki"})
-                  .check(check_labels));
+  o.push_back(
+      D(
+          "labels", OptionType::string_list, [](auto& e) -> auto& { return e.loki.labels; },
+          "Record fields that become Loki stream labels: node, component, unit, identifier, "
+          "level. The others go to structured metadata.")
+          .types({"loki"})
+          .check(check_labels));
   o.push_back(D(
                   "level_label", OptionType::boolean,
                   [](auto& e) -> auto& { return e.loki.level_label; },
                   "Also add the normalized severity as a `level` label.")
                   .types({"loki"}));
+  o.push_back(D(
+                  "encoding", OptionType::enumeration,
+                  [](auto& e) -> auto& { return e.loki.encoding; },
+                  "Push body: json (gzip when gzip is on) or protobuf (logproto.PushRequest, "
+                  "snappy block-compressed; gzip does not apply).")
+                  .types({"loki"})
+                  .allowed({"json", "protobuf"}));
   o.push_back(D(
                   "index", OptionType::string,
                   [](auto& e) -> auto& { return e.elasticsearch.index; },
@@ -549,6 +582,12 @@ std::vector<ExporterOption> exporter_options() {
                   "data_stream", OptionType::boolean,
                   [](auto& e) -> auto& { return e.elasticsearch.data_stream; },
                   "Write to a data stream (op_type create) instead of a plain index.")
+                  .types({"elasticsearch"}));
+  o.push_back(D(
+                  "pipeline", OptionType::string,
+                  [](auto& e) -> auto& { return e.elasticsearch.pipeline; },
+                  "Ingest pipeline every document goes through (the _bulk `pipeline` "
+                  "parameter). Empty: the index's default pipeline, if any.")
                   .types({"elasticsearch"}));
   o.push_back(D(
                   "encoding", OptionType::enumeration,

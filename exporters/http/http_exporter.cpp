@@ -15,9 +15,14 @@ namespace {
 constexpr std::chrono::milliseconds kMaxProbeInterval{60'000};
 
 std::unique_ptr<HttpTransport> make_transport(const std::string& name,
-                                              const config::HttpConfig& http) {
+                                              const config::HttpConfig& http, const Logger& log) {
+  Logger prefixed;
+  if (log)
+    prefixed = [name, log](LogLevel level, std::string_view message) {
+      log(level, "exporter " + name + ": " + std::string(message));
+    };
   try {
-    return std::make_unique<HttpTransport>(http);
+    return std::make_unique<HttpTransport>(http, std::move(prefixed));
   } catch (const std::exception& e) {
     throw std::runtime_error("exporter " + name + ": " + e.what());
   }
@@ -35,7 +40,7 @@ HttpExporter::HttpExporter(std::string name, const config::HttpConfig& http,
                            const config::RetryConfig& retry, std::unique_ptr<HttpEncoder> encoder,
                            std::unique_ptr<ResponseClassifier> classifier, Logger logger)
     : name_(std::move(name)),
-      transport_(make_transport(name_, http)),
+      transport_(make_transport(name_, http, logger ? logger : Logger(log_to_stderr))),
       retry_(std::make_unique<RetryPolicy>(retry)),
       encoder_(std::move(encoder)),
       classifier_(std::move(classifier)),
@@ -151,6 +156,10 @@ bool HttpExporter::deliver_batch(std::span<const Record> records, std::stop_toke
           const uint64_t rejected = std::min<uint64_t>(result.rejected_count, batch.size());
           report.delivered += batch.size() - rejected;
           counters_.records_sent += batch.size() - rejected;
+          // A partial success (OTLP) is a success with records the backend refused: they
+          // count as an error by reason too, so the errors metric shows why they were lost.
+          if (rejected != 0)
+            counters_.count_error(result.reason.empty() ? "rejected" : result.reason);
           drop(rejected, result, report);
           return true;
         }

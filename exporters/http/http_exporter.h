@@ -30,6 +30,10 @@ struct EncodedRequest {
   std::string body;  // uncompressed; frozen: a retry sends the same bytes
   HeaderList headers;
   bool compress = true;  // gzip the body when the exporter's http.gzip is on
+  // Most response bytes to keep (0: HttpTransport::kMaxResponseBody). Raised by backends whose
+  // answer grows with the batch and must be read whole (Elasticsearch's per-item _bulk
+  // results).
+  size_t max_response_body = 0;
 };
 
 struct HttpResponse {

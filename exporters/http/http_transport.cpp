@@ -14,6 +14,7 @@
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace kj::exporters {
 namespace {
@@ -107,7 +109,6 @@ struct HttpTransport::Impl {
   uint16_t port = 0;
   std::string base_path;  // without a trailing '/'
   std::string endpoint;
-  HeaderList auth_headers;  // Authorization and the configured extra headers
   std::optional<SslLibrary> ssl;
   Poco::Net::Context::Ptr context;
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -133,25 +134,81 @@ struct HttpTransport::Impl {
     endpoint = uri.getScheme() + "://" + host + ":" + std::to_string(port);
   }
 
-  void load_auth() {
+  // The Authorization header is built from files (password, token, API key) that operators
+  // and Kubernetes rotate in place (projected service account tokens are swapped every hour
+  // by an atomic symlink change), so the files are watched: a stat per request, and a
+  // re-read when one changed. A file that cannot be read after a change keeps the previous
+  // credentials in use, with a warning; the secret itself is never logged.
+  struct WatchedFile {
+    std::string path;
+    struct stat seen {};
+  };
+  std::vector<WatchedFile> auth_files;
+  std::string authorization;  // the Authorization header value, empty: none
+  Logger logger;
+
+  std::string build_authorization() const {
     const auto& auth = config.auth;
-    if (!auth.basic_user.empty() && !auth.bearer_token_file.empty())
-      throw std::runtime_error("auth: basic and bearer_token_file are mutually exclusive");
     if (!auth.basic_user.empty()) {
       std::string password;
       if (!auth.basic_password_file.empty())
         password = read_secret_file(auth.basic_password_file, "auth password_file");
-      auth_headers.emplace_back("Authorization",
-                                "Basic " + base64(auth.basic_user + ":" + password));
-    } else if (!auth.basic_password_file.empty()) {
-      throw std::runtime_error("auth password_file " + auth.basic_password_file +
-                               ": no user given");
+      return "Basic " + base64(auth.basic_user + ":" + password);
     }
     if (!auth.bearer_token_file.empty())
-      auth_headers.emplace_back(
-          "Authorization",
-          "Bearer " + read_secret_file(auth.bearer_token_file, "auth bearer_token_file"));
-    for (const auto& header : auth.headers) auth_headers.push_back(header);
+      return "Bearer " + read_secret_file(auth.bearer_token_file, "auth bearer_token_file");
+    if (!auth.api_key_file.empty())
+      return "ApiKey " + read_secret_file(auth.api_key_file, "auth api_key_file");
+    return {};
+  }
+
+  static bool same_file_state(const struct stat& a, const struct stat& b) {
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size &&
+           a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+  }
+
+  void load_auth() {
+    const auto& auth = config.auth;
+    const int schemes =
+        !auth.basic_user.empty() + !auth.bearer_token_file.empty() + !auth.api_key_file.empty();
+    if (schemes > 1)
+      throw std::runtime_error(
+          "auth: basic, bearer_token_file and api_key_file are mutually exclusive");
+    if (auth.basic_user.empty() && !auth.basic_password_file.empty())
+      throw std::runtime_error("auth password_file " + auth.basic_password_file +
+                               ": no user given");
+    for (const std::string* path :
+         {&auth.basic_password_file, &auth.bearer_token_file, &auth.api_key_file}) {
+      if (path->empty()) continue;
+      WatchedFile f;
+      f.path = *path;
+      ::stat(path->c_str(), &f.seen);  // before the read: a change in between is seen later
+      auth_files.push_back(std::move(f));
+    }
+    authorization = build_authorization();
+  }
+
+  void refresh_auth() {
+    bool changed = false;
+    for (auto& f : auth_files) {
+      struct stat now {};
+      if (::stat(f.path.c_str(), &now) != 0) now = {};
+      if (!same_file_state(now, f.seen)) {
+        f.seen = now;
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    try {
+      authorization = build_authorization();
+      if (logger)
+        logger(LogLevel::info, endpoint + ": credentials re-read after their file changed");
+    } catch (const std::exception& e) {
+      // Re-read only after a change, so this warns once per change.
+      if (logger)
+        logger(LogLevel::warning,
+               endpoint + ": " + e.what() + "; keeping the previous credentials");
+    }
   }
 
   void load_tls() {
@@ -215,7 +272,8 @@ struct HttpTransport::Impl {
       if (!r.content_encoding.empty()) request.set("Content-Encoding", r.content_encoding);
       if (r.method != "GET" || !r.body.empty())
         request.setContentLength64(static_cast<Poco::Int64>(r.body.size()));
-      for (const auto& [name, value] : auth_headers) request.set(name, value);
+      if (!authorization.empty()) request.set("Authorization", authorization);
+      for (const auto& header : config.auth.headers) request.set(header.first, header.second);
       for (const auto& [name, value] : r.headers) request.set(name, value);
       std::ostream& body = s.sendRequest(request);
       request_sent = true;
@@ -227,11 +285,12 @@ struct HttpTransport::Impl {
       for (const auto& [name, value] : response) out.headers.emplace_back(name, value);
       char buf[8192];
       size_t drained = 0;
+      const size_t cap = r.max_response_body != 0 ? r.max_response_body : kMaxResponseBody;
       while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         const auto n = static_cast<size_t>(in.gcount());
-        if (out.body.size() < kMaxResponseBody)
-          out.body.append(buf, std::min(n, kMaxResponseBody - out.body.size()));
-        else if ((drained += n) > 16 * kMaxResponseBody)
+        if (out.body.size() < cap)
+          out.body.append(buf, std::min(n, cap - out.body.size()));
+        else if ((drained += n) > 16 * cap)
           break;  // a runaway body: give up on this connection rather than read it all
       }
       if (!in.eof()) session.reset();
@@ -265,11 +324,22 @@ struct HttpTransport::Impl {
   }
 };
 
-HttpTransport::HttpTransport(const config::HttpConfig& config) : impl_(std::make_unique<Impl>()) {
+HttpTransport::HttpTransport(const config::HttpConfig& config, Logger logger)
+    : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
+  impl_->logger = std::move(logger);
   impl_->parse_url();
   impl_->load_auth();
   impl_->load_tls();
+  if (!impl_->logger) return;
+  if (impl_->https && config.tls.insecure_skip_verify)
+    impl_->logger(LogLevel::warning,
+                  impl_->endpoint +
+                      ": tls.insecure_skip_verify is on: the server's certificate is not "
+                      "verified, so anyone on the path can read and alter the logs");
+  if (!impl_->https && !impl_->authorization.empty())
+    impl_->logger(LogLevel::warning,
+                  impl_->endpoint + ": credentials are sent over plain http (use https)");
 }
 
 HttpTransport::~HttpTransport() {
@@ -293,6 +363,7 @@ PreparedRequest HttpTransport::prepare(EncodedRequest&& request) const {
   out.content_type = std::move(request.content_type);
   out.headers = std::move(request.headers);
   out.uncompressed_size = request.body.size();
+  out.max_response_body = request.max_response_body;
   if (request.compress && impl_->config.gzip && !request.body.empty()) {
     out.body =
         gzip(request.body, static_cast<int>(std::clamp<uint64_t>(impl_->config.gzip_level, 1, 9)));
@@ -304,6 +375,7 @@ PreparedRequest HttpTransport::prepare(EncodedRequest&& request) const {
 }
 
 HttpResponse HttpTransport::send(const PreparedRequest& request) {
+  impl_->refresh_auth();
   bool was_connected = false;
   HttpResponse response = impl_->attempt(request, was_connected);
   // A kept-alive connection the server closed while idle fails at once; one immediate

@@ -1,7 +1,8 @@
 // One HTTP(S) connection to one backend, shared by every HTTP exporter: keep-alive reuse with
 // reconnect, timeouts, gzip request bodies with a Content-Length (no chunked uploads, which
-// some proxies refuse), TLS with verification on by default, and auth read from files once
-// at construction. It never throws from send(): a failure is an HttpResponse with status 0.
+// some proxies refuse), TLS with verification on by default, and auth read from files (and
+// re-read when they change). It never throws from send(): a failure is an HttpResponse with
+// status 0.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "core/config/agent_config.h"
+#include "exporters/exporter_log.h"
 #include "exporters/http/http_exporter.h"
 
 namespace kj::exporters {
@@ -23,6 +25,7 @@ struct PreparedRequest {
   std::string content_encoding;
   HeaderList headers;
   uint64_t uncompressed_size = 0;
+  size_t max_response_body = 0;  // 0: HttpTransport::kMaxResponseBody
 };
 
 // Reads a secret (password, token) from `path`; trailing newlines and spaces are trimmed.
@@ -34,8 +37,10 @@ class HttpTransport {
   static constexpr size_t kMaxResponseBody = 64 * 1024;
 
   // Throws std::runtime_error on a URL that is not http(s)://host[:port][/path], or an
-  // auth/TLS file that cannot be read; the message names the file.
-  explicit HttpTransport(const config::HttpConfig& config);
+  // auth/TLS file that cannot be read; the message names the file. `logger` gets the
+  // warnings an operator must see (insecure TLS, credentials over http, a rotated secret
+  // file that cannot be read); never a secret.
+  explicit HttpTransport(const config::HttpConfig& config, Logger logger = {});
   ~HttpTransport();
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;

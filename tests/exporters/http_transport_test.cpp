@@ -228,6 +228,101 @@ TEST(HttpTransportTest, BearerTokenFromFile) {
   EXPECT_EQ(server.requests().at(0).header("Authorization"), "Bearer abc.def.ghi");
 }
 
+TEST(HttpTransportTest, ApiKeyFromFile) {
+  kjt::TempDir dir;
+  write_file(dir / "api-key", "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==\n");
+  LocalHttpServer server(ok);
+  auto config = http_config(server.url());
+  config.auth.api_key_file = (dir / "api-key").string();
+  HttpTransport transport(config);
+  ASSERT_EQ(transport.send(post("x")).status, 200);
+  EXPECT_EQ(server.requests().at(0).header("Authorization"),
+            "ApiKey VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==");
+}
+
+// Records what the transport logs, to check warnings and that no secret is ever in them.
+struct LogCapture {
+  std::vector<std::string> lines;
+  Logger logger() {
+    return [this](LogLevel level, std::string_view message) {
+      lines.push_back(std::string(log_level_name(level)) + ": " + std::string(message));
+    };
+  }
+  std::string all() const {
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+  }
+};
+
+TEST(HttpTransportTest, TokenFileIsReReadWhenItChanges) {
+  kjt::TempDir dir;
+  write_file(dir / "token", "first-token-1111");
+  LocalHttpServer server(ok);
+  auto config = http_config(server.url());
+  config.auth.bearer_token_file = (dir / "token").string();
+  LogCapture log;
+  HttpTransport transport(config, log.logger());
+  ASSERT_EQ(transport.send(post("a")).status, 200);
+  // A different size, so the change is seen even within one mtime tick.
+  write_file(dir / "token", "second-token-22222");
+  ASSERT_EQ(transport.send(post("b")).status, 200);
+  // Deleted (or unreadable) after a change: the last good token stays in use, with a warning
+  // that names the file but not the secret.
+  std::filesystem::remove(dir / "token");
+  ASSERT_EQ(transport.send(post("c")).status, 200);
+  ASSERT_EQ(transport.send(post("d")).status, 200);
+  auto seen = server.requests();
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0].header("Authorization"), "Bearer first-token-1111");
+  EXPECT_EQ(seen[1].header("Authorization"), "Bearer second-token-22222");
+  EXPECT_EQ(seen[2].header("Authorization"), "Bearer second-token-22222");
+  EXPECT_EQ(seen[3].header("Authorization"), "Bearer second-token-22222");
+  const std::string logged = log.all();
+  EXPECT_NE(logged.find("re-read"), std::string::npos) << logged;
+  EXPECT_NE(logged.find((dir / "token").string()), std::string::npos) << logged;
+  EXPECT_NE(logged.find("keeping the previous credentials"), std::string::npos) << logged;
+  // The plain-http warning at start, then one line per change, not one per request.
+  EXPECT_EQ(log.lines.size(), 3u) << logged;
+  EXPECT_EQ(logged.find("token-"), std::string::npos) << "a secret was logged:\n" << logged;
+}
+
+TEST(HttpTransportTest, TokenSwappedThroughASymlinkIsReRead) {
+  // Kubernetes projects service account tokens as <dir>/token -> ..data/token, and rotates
+  // them by pointing ..data at a new directory in one rename.
+  kjt::TempDir dir;
+  std::filesystem::create_directory(dir / "v1");
+  std::filesystem::create_directory(dir / "v2");
+  write_file(dir / "v1" / "token", "token-v1");
+  write_file(dir / "v2" / "token", "token-v2");
+  std::filesystem::create_directory_symlink("v1", dir / "..data");
+  std::filesystem::create_symlink("..data/token", dir / "token");
+  LocalHttpServer server(ok);
+  auto config = http_config(server.url());
+  config.auth.bearer_token_file = (dir / "token").string();
+  HttpTransport transport(config);
+  ASSERT_EQ(transport.send(post("a")).status, 200);
+  std::filesystem::create_directory_symlink("v2", dir / "..data_tmp");
+  std::filesystem::rename(dir / "..data_tmp", dir / "..data");
+  ASSERT_EQ(transport.send(post("b")).status, 200);
+  auto seen = server.requests();
+  EXPECT_EQ(seen.at(0).header("Authorization"), "Bearer token-v1");
+  EXPECT_EQ(seen.at(1).header("Authorization"), "Bearer token-v2");
+}
+
+TEST(HttpTransportTest, CredentialsOverPlainHttpAreWarnedAbout) {
+  kjt::TempDir dir;
+  write_file(dir / "password", "pw-secret");
+  auto config = http_config("http://127.0.0.1:1");
+  config.auth.basic_user = "u";
+  config.auth.basic_password_file = (dir / "password").string();
+  LogCapture log;
+  HttpTransport transport(config, log.logger());
+  ASSERT_EQ(log.lines.size(), 1u) << log.all();
+  EXPECT_NE(log.lines[0].find("plain http"), std::string::npos) << log.all();
+  EXPECT_EQ(log.all().find("pw-secret"), std::string::npos);
+}
+
 TEST(HttpTransportTest, ConfigurationErrorsNameTheFile) {
   auto expect_error = [](const config::HttpConfig& c, const std::string& needle) {
     try {
@@ -251,6 +346,11 @@ TEST(HttpTransportTest, ConfigurationErrorsNameTheFile) {
   expect_error(http_config("ftp://host/"), "ftp://host/");
   expect_error(http_config("http:///nohost"), "no host");
   expect_error(http_config("http://h:1/?x=1"), "query");
+  c = http_config("http://127.0.0.1:1");
+  write_file(dir / "token", "t");
+  c.auth.bearer_token_file = (dir / "token").string();
+  c.auth.api_key_file = (dir / "token").string();
+  expect_error(c, "mutually exclusive");
 }
 
 class HttpsTransportTest : public ::testing::Test {
@@ -302,13 +402,35 @@ TEST_F(HttpsTransportTest, SystemStoreDoesNotTrustATestCa) {
   EXPECT_EQ(server.request_count(), 0u);
 }
 
-TEST_F(HttpsTransportTest, InsecureSkipVerifyAcceptsAnyCertificate) {
+TEST_F(HttpsTransportTest, InsecureSkipVerifyAcceptsAnyCertificateWithAWarning) {
   LocalHttpServer server(ok, server_tls());
   auto config = http_config(server.url());
   config.tls.ca_file = other_->ca_cert.string();
   config.tls.insecure_skip_verify = true;
-  HttpTransport transport(config);
+  LogCapture log;
+  HttpTransport transport(config, log.logger());
   EXPECT_EQ(transport.send(post("x")).status, 200);
+  ASSERT_EQ(log.lines.size(), 1u) << log.all();
+  EXPECT_EQ(log.lines[0].rfind("warning: ", 0), 0u) << log.all();
+  EXPECT_NE(log.lines[0].find("insecure_skip_verify"), std::string::npos) << log.all();
+}
+
+TEST_F(HttpsTransportTest, ServerNameNotInTheCertificateFails) {
+  // The certificate is for localhost and 127.0.0.1; a name it does not carry must fail even
+  // though the CA is trusted, and nothing may reach the server.
+  LocalHttpServer server(ok, server_tls());
+  auto config = http_config(server.url());
+  config.tls.ca_file = good_->ca_cert.string();
+  config.tls.server_name = "logs.example.org";
+  HttpTransport transport(config);
+  auto response = transport.send(post("secret"));
+  EXPECT_EQ(response.status, 0);
+  EXPECT_FALSE(response.transport_error.empty());
+  EXPECT_EQ(server.request_count(), 0u);
+  // The same CA with the right name works, so the failure above was the name.
+  config.tls.server_name = "localhost";
+  HttpTransport right(config);
+  EXPECT_EQ(right.send(post("x")).status, 200) << right.send(post("x")).transport_error;
 }
 
 TEST_F(HttpsTransportTest, ClientCertificateForMutualTls) {

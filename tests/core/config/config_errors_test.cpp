@@ -123,6 +123,15 @@ const BadConfig kBadConfigs[] = {
      "exporters:\n  - type: otlp\n    url: http://otel:4318\n    auth:\n"
      "      basic: {user: u, password_file: /p}\n      bearer_token_file: /t\n",
      "exporters[0].auth.bearer_token_file: excludes auth.basic (choose one) (line 6)"},
+    {"API key and bearer token",
+     "exporters:\n  - type: elasticsearch\n    url: https://es:9200\n    auth:\n"
+     "      bearer_token_file: /t\n      api_key_file: /k\n",
+     "exporters[0].auth.api_key_file: excludes auth.basic and auth.bearer_token_file (choose "
+     "one) (line 6)"},
+    {"insecure_skip_verify on plain http",
+     "exporters:\n  - type: loki\n    url: http://loki:3100\n    tls: {insecure_skip_verify: "
+     "true}\n",
+     "exporters[0].tls.insecure_skip_verify: only applies to https:// URLs (line 4)"},
     {"retry initial above max",
      "exporters:\n  - type: file\n    path: /x.ndjson\n    retry: {initial: 1m, max: 10s}\n",
      "exporters[0].retry.initial: longer than retry.max (10s) (line 4)"},

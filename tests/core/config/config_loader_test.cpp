@@ -292,9 +292,9 @@ exporters:
   - type: clickhouse
     url: http://ch:8123
     batch: {max_bytes: 1500000, max_wait: 90s}
-    tls: {insecure_skip_verify: true}
   - type: loki
     url: https://loki
+    tls: {insecure_skip_verify: true}
     labels: []
 )";
   const std::string printed = kj::config::print_effective_config(load(yaml));
