@@ -1,0 +1,36 @@
+// Records/s and MB/s (of the body before gzip, which the transport applies afterwards and is
+// not measured here) of the OTLP/HTTP logs encoders on a batch of typical node records:
+// OTLP/JSON and binary protobuf.
+#include <benchmark/benchmark.h>
+
+#include "bench/bench_records.h"
+#include "exporters/otlp/otlp_json_encoder.h"
+#include "exporters/otlp/otlp_protobuf_encoder.h"
+
+namespace {
+
+template <class Encoder>
+void run(benchmark::State& state) {
+  const auto records = kjbench::typical_records(1000);
+  Encoder encoder("0.1.0");
+  size_t bytes = 0;
+  for (auto _ : state) {
+    auto request = encoder.encode(records);
+    bytes += request.body.size();
+    benchmark::DoNotOptimize(request.body.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+
+void BM_OtlpJsonEncoder(benchmark::State& state) {
+  run<kj::exporters::otlp::OtlpJsonEncoder>(state);
+}
+BENCHMARK(BM_OtlpJsonEncoder);
+
+void BM_OtlpProtobufEncoder(benchmark::State& state) {
+  run<kj::exporters::otlp::OtlpProtobufEncoder>(state);
+}
+BENCHMARK(BM_OtlpProtobufEncoder);
+
+}  // namespace
