@@ -7,6 +7,8 @@
       exporter's defaults (gzip level 1) and once with gzip off, which shows what
       compression costs,
   (c) a local clickhouse-server (Debian's),
+  (d) the same counting receiver answering as Loki, Elasticsearch and an OTLP/HTTP collector
+      do on success, for the loki, elasticsearch and otlp (protobuf and JSON) exporters,
 next to the yardstick `journalctl -o export > /dev/null` on the same journal, in the same run.
 Reports wall seconds, CPU seconds per 100k records, peak anonymous RSS (RssAnon, sampled every
 50 ms) and ratios to journalctl. Never run by the test suite; see bench/README.md.
@@ -49,9 +51,23 @@ class CountingHandler(http.server.BaseHTTPRequestHandler):
                 break
             left -= len(chunk)
         CountingHandler.received += n
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
+        # What each backend answers when everything was accepted.
+        status, body, ctype = 200, b"", None
+        if self.path.endswith("/loki/api/v1/push"):
+            status = 204
+        elif "/_bulk" in self.path:
+            body, ctype = b'{"took":1,"errors":false,"items":[]}', "application/json"
+        elif self.path.endswith("/v1/logs"):
+            if self.headers.get("Content-Type", "") == "application/json":
+                body, ctype = b"{}", "application/json"
+            else:
+                ctype = "application/x-protobuf"  # an empty ExportLogsServiceResponse
+        self.send_response(status)
+        if ctype:
+            self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args):
         pass
@@ -191,46 +207,63 @@ def main():
     ap.add_argument("--kjournal", default=os.path.join(ROOT, "build/kjournal"))
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--workdir", default=os.path.join(ROOT, "bench/out/agent"))
+    ap.add_argument("--only", default="",
+                    help="comma-separated subset of: stdout,http,clickhouse,backends")
     args = ap.parse_args()
+    only = set(filter(None, args.only.split(",")))
+
+    def wanted(part):
+        return not only or part in only
+
     if not os.path.isdir(args.journal):
         sys.exit(f"run_agent_bench: no journal at {args.journal}; make one with "
                  "bench/run_journal_bench.sh --entries 1000000")
     os.makedirs(args.workdir, exist_ok=True)
     receiver = start_receiver()
-    clickhouse, ch_url = start_clickhouse(args.workdir)
+    receiver_url = f"http://127.0.0.1:{receiver.server_address[1]}"
+    clickhouse, ch_url = start_clickhouse(args.workdir) if wanted("clickhouse") else (None, "")
+    # The exporters' own defaults throughout (batch 5000 records / 4 MiB, gzip level 1,
+    # pipeline budget 8 MiB): the figures are what an unconfigured agent does.
+    runs = []
+    if wanted("stdout"):
+        runs.append(("agent -> stdout NDJSON", "  - {name: bench, type: stdout}\n"))
+    if wanted("http"):
+        runs.append(("agent -> HTTP receiver",
+                     f"  - name: bench\n    type: clickhouse\n    url: {receiver_url}\n"))
+        runs.append(("agent -> HTTP receiver, gzip off",
+                     f"  - name: bench\n    type: clickhouse\n    url: {receiver_url}\n"
+                     f"    gzip: false\n"))
+    if wanted("backends"):
+        for backend, extra in (("loki", ""), ("elasticsearch", ""),
+                               ("otlp", "    encoding: protobuf\n"),
+                               ("otlp", "    encoding: json\n")):
+            label = backend + (" " + extra.split(":")[1].strip() if extra else "")
+            runs.append((f"agent -> {label} receiver",
+                         f"  - name: bench\n    type: {backend}\n    url: {receiver_url}\n"
+                         + extra))
     results = {}
     try:
         for rep in range(args.reps):
             print(f"repetition {rep + 1}/{args.reps} ...", file=sys.stderr)
             results.setdefault("journalctl -o export", []).append(
                 time_command(["journalctl", "-D", args.journal, "-o", "export"]))
-            results.setdefault("agent -> stdout NDJSON", []).append(
-                run_agent(args.kjournal, args.journal, args.entries,
-                          "  - {name: bench, type: stdout}\n", args.workdir))
-            # The exporters' own defaults throughout (batch 5000 records / 4 MiB, gzip level
-            # 1, pipeline budget 8 MiB): the figures are what an unconfigured agent does.
-            receiver_url = f"http://127.0.0.1:{receiver.server_address[1]}"
-            results.setdefault("agent -> HTTP receiver", []).append(
-                run_agent(args.kjournal, args.journal, args.entries,
-                          f"  - name: bench\n    type: clickhouse\n    url: {receiver_url}\n",
-                          args.workdir))
-            results.setdefault("agent -> HTTP receiver, gzip off", []).append(
-                run_agent(args.kjournal, args.journal, args.entries,
-                          f"  - name: bench\n    type: clickhouse\n    url: {receiver_url}\n"
-                          f"    gzip: false\n",
-                          args.workdir))
-            clickhouse_query(ch_url, "DROP TABLE IF EXISTS bench.logs")
-            results.setdefault("agent -> ClickHouse", []).append(
-                run_agent(args.kjournal, args.journal, args.entries,
-                          f"  - name: bench\n    type: clickhouse\n    url: {ch_url}\n"
-                          f"    table: bench.logs\n    create_table: true\n",
-                          args.workdir))
-            stored = int(clickhouse_query(ch_url, "SELECT count() FROM bench.logs").strip())
-            if stored < args.entries:
-                sys.exit(f"run_agent_bench: ClickHouse holds {stored} of {args.entries} rows")
+            for name, yaml in runs:
+                results.setdefault(name, []).append(
+                    run_agent(args.kjournal, args.journal, args.entries, yaml, args.workdir))
+            if clickhouse:
+                clickhouse_query(ch_url, "DROP TABLE IF EXISTS bench.logs")
+                results.setdefault("agent -> ClickHouse", []).append(
+                    run_agent(args.kjournal, args.journal, args.entries,
+                              f"  - name: bench\n    type: clickhouse\n    url: {ch_url}\n"
+                              f"    table: bench.logs\n    create_table: true\n",
+                              args.workdir))
+                stored = int(clickhouse_query(ch_url, "SELECT count() FROM bench.logs").strip())
+                if stored < args.entries:
+                    sys.exit(f"run_agent_bench: ClickHouse holds {stored} of {args.entries} rows")
     finally:
-        clickhouse.terminate()
-        clickhouse.wait(timeout=30)
+        if clickhouse:
+            clickhouse.terminate()
+            clickhouse.wait(timeout=30)
         receiver.shutdown()
 
     def best(name):
@@ -242,8 +275,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     print(f"| journalctl -o export > /dev/null | {jw:.2f} | {jc:.2f} | {jc * 1e5 / args.entries:.3f} "
           f"| {jr / 1024:.1f} | 1.00 | 1.00 |")
-    for name in ("agent -> stdout NDJSON", "agent -> HTTP receiver",
-                 "agent -> HTTP receiver, gzip off", "agent -> ClickHouse"):
+    for name in [n for n, _ in runs] + (["agent -> ClickHouse"] if clickhouse else []):
         w, c, r = best(name)
         print(f"| {name} | {w:.2f} | {c:.2f} | {c * 1e5 / args.entries:.3f} | {r / 1024:.1f} "
               f"| {w / jw:.2f} | {c / jc:.2f} |")

@@ -406,8 +406,9 @@ std::vector<ExporterOption> exporter_options() {
                   .check(check_name));
   o.push_back(D(
                   "type", OptionType::enumeration,
-                  "Where records go. For loki, elasticsearch and otlp only the keys are "
-                  "declared so far; their exporters are not implemented yet.",
+                  "Where records go: NDJSON on stdout or in a file, or a backend over HTTP "
+                  "(ClickHouse, systemd-journal-remote, Loki, Elasticsearch/OpenSearch, "
+                  "OTLP/HTTP).",
                   [](ExporterConfig& e, const OptionValue& v) {
                     e.type = *exporter_type_from_name(std::get<std::string>(v));
                   },
