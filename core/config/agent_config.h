@@ -116,6 +116,8 @@ struct LokiConfig {
   // json: JSON body, gzip by the transport; protobuf: logproto.PushRequest, snappy
   // block-compressed (what Promtail and Alloy send).
   std::string encoding = "json";
+  // false: send the line alone, for a Loki that refuses structured metadata.
+  bool structured_metadata = true;
 };
 
 struct ElasticsearchConfig {

@@ -566,6 +566,14 @@ std::vector<ExporterOption> exporter_options() {
                   "Also add the normalized severity as a `level` label.")
                   .types({"loki"}));
   o.push_back(D(
+                  "structured_metadata", OptionType::boolean,
+                  [](auto& e) -> auto& { return e.loki.structured_metadata; },
+                  "Send the fields that are not labels (pid, caller, record id, klog "
+                  "key/values, ...) as structured metadata. Turn off for a Loki that refuses "
+                  "it (schema before v13, or allow_structured_metadata: false): every push "
+                  "would be answered 400 and dropped.")
+                  .types({"loki"}));
+  o.push_back(D(
                   "encoding", OptionType::enumeration,
                   [](auto& e) -> auto& { return e.loki.encoding; },
                   "Push body: json (gzip when gzip is on) or protobuf (logproto.PushRequest, "

@@ -19,8 +19,8 @@ constexpr size_t kScratchStrings = 3 * kLokiMaxMetadataEntries;
 
 }  // namespace
 
-LokiEntryFormatter::LokiEntryFormatter(const LokiStreamGrouper& labels)
-    : labels_(labels), scratch_(kScratchStrings) {
+LokiEntryFormatter::LokiEntryFormatter(const LokiStreamGrouper& labels, bool structured_metadata)
+    : labels_(labels), structured_metadata_(structured_metadata), scratch_(kScratchStrings) {
   metadata_.reserve(kLokiMaxMetadataEntries);
 }
 
@@ -87,6 +87,7 @@ void LokiEntryFormatter::format(const Record& r) {
     line_cut = append_loki_value(line_buffer_, r.message, kLokiMaxLineBytes);
     line_ = line_buffer_;
   }
+  if (!structured_metadata_) return;
 
   static constexpr std::pair<std::string_view, LokiLabelField> kFields[] = {
       {"level", LokiLabelField::level},

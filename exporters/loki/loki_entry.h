@@ -36,7 +36,10 @@ class LokiEntryFormatter {
  public:
   using Pairs = std::vector<std::pair<std::string_view, std::string_view>>;
 
-  explicit LokiEntryFormatter(const LokiStreamGrouper& labels);
+  // `structured_metadata` false: entries are the line alone, for a Loki that refuses
+  // structured metadata (schemas before v13, or allow_structured_metadata: false, answer
+  // every push that carries it with 400).
+  explicit LokiEntryFormatter(const LokiStreamGrouper& labels, bool structured_metadata = true);
 
   // Formats `r`; the views returned by line() and metadata() stay valid until the next call.
   void format(const Record& r);
@@ -49,6 +52,7 @@ class LokiEntryFormatter {
   bool has_name(std::string_view name) const;
 
   const LokiStreamGrouper& labels_;
+  bool structured_metadata_;
   std::string_view line_;
   std::string line_buffer_;
   Pairs metadata_;

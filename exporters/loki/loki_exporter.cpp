@@ -12,9 +12,11 @@ namespace {
 std::unique_ptr<HttpEncoder> make_encoder(const config::ExporterConfig& config) {
   const auto& loki = config.loki;
   if (loki.encoding == "json")
-    return std::make_unique<LokiJsonEncoder>(loki.labels, loki.level_label, loki.tenant);
+    return std::make_unique<LokiJsonEncoder>(loki.labels, loki.level_label, loki.tenant,
+                                             loki.structured_metadata);
   if (loki.encoding == "protobuf")
-    return std::make_unique<LokiProtobufEncoder>(loki.labels, loki.level_label, loki.tenant);
+    return std::make_unique<LokiProtobufEncoder>(loki.labels, loki.level_label, loki.tenant,
+                                                 loki.structured_metadata);
   throw std::invalid_argument("unknown encoding \"" + loki.encoding +
                               "\" (expected json or protobuf)");
 }

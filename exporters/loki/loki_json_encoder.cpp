@@ -14,8 +14,10 @@ EncodedRequest loki_push_request(const std::string& tenant) {
 }
 
 LokiJsonEncoder::LokiJsonEncoder(const std::vector<std::string>& labels, bool level_label,
-                                 std::string tenant)
-    : grouper_(labels, level_label), formatter_(grouper_), tenant_(std::move(tenant)) {}
+                                 std::string tenant, bool structured_metadata)
+    : grouper_(labels, level_label),
+      formatter_(grouper_, structured_metadata),
+      tenant_(std::move(tenant)) {}
 
 EncodedRequest LokiJsonEncoder::encode(std::span<const Record> records) {
   EncodedRequest request = loki_push_request(tenant_);

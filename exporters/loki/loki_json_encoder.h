@@ -27,7 +27,8 @@ EncodedRequest loki_push_request(const std::string& tenant);
 class LokiJsonEncoder final : public HttpEncoder {
  public:
   // See LokiStreamGrouper for `labels` and `level_label`; `tenant` empty: no tenant header.
-  LokiJsonEncoder(const std::vector<std::string>& labels, bool level_label, std::string tenant);
+  LokiJsonEncoder(const std::vector<std::string>& labels, bool level_label, std::string tenant,
+                  bool structured_metadata = true);
   EncodedRequest encode(std::span<const Record> records) override;
 
  private:

@@ -28,8 +28,10 @@ constexpr int64_t kNsPerSecond = 1'000'000'000;
 }  // namespace
 
 LokiProtobufEncoder::LokiProtobufEncoder(const std::vector<std::string>& labels, bool level_label,
-                                         std::string tenant)
-    : grouper_(labels, level_label), formatter_(grouper_), tenant_(std::move(tenant)) {}
+                                         std::string tenant, bool structured_metadata)
+    : grouper_(labels, level_label),
+      formatter_(grouper_, structured_metadata),
+      tenant_(std::move(tenant)) {}
 
 std::string LokiProtobufEncoder::push_request(std::span<const Record> records) {
   std::string out;

@@ -30,7 +30,8 @@ inline constexpr std::string_view kLokiProtobufContentType = "application/x-prot
 
 class LokiProtobufEncoder final : public HttpEncoder {
  public:
-  LokiProtobufEncoder(const std::vector<std::string>& labels, bool level_label, std::string tenant);
+  LokiProtobufEncoder(const std::vector<std::string>& labels, bool level_label, std::string tenant,
+                      bool structured_metadata = true);
   // The snappy-compressed PushRequest, compress = false.
   EncodedRequest encode(std::span<const Record> records) override;
   // The PushRequest before compression (for tests and golden payloads).

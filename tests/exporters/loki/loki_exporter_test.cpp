@@ -93,6 +93,28 @@ TEST(LokiExporterTest, ProtobufPushIsAcceptedWithoutViolations) {
   expect_each_record_once(loki, records);
 }
 
+TEST(LokiExporterTest, WithoutStructuredMetadataEntriesAreTheLineAlone) {
+  // For a Loki that answers 400 to any push carrying structured metadata.
+  for (const std::string encoding : {"json", "protobuf"}) {
+    kjt::LokiReceiver loki;
+    auto config = loki_config(loki.url());
+    config.loki.encoding = encoding;
+    config.loki.structured_metadata = false;
+    auto exporter = make_loki_exporter(config);
+    const auto records = kjt::sample_records();
+    const auto report = exporter->deliver(records, {});
+    EXPECT_EQ(report.delivered, records.size()) << encoding << ": " << report.last_error;
+    EXPECT_EQ(loki.violations(), std::vector<std::string>{}) << encoding;
+    const auto entries = loki.entries();
+    ASSERT_EQ(entries.size(), records.size()) << encoding;
+    for (const auto& e : entries) {
+      EXPECT_TRUE(e.metadata.empty()) << encoding << ": " << e.line;
+      EXPECT_FALSE(e.stream.empty()) << "labels are still sent";
+    }
+    EXPECT_EQ(entries.front().line, records.front().message) << encoding;
+  }
+}
+
 TEST(LokiExporterTest, FullPushUrlAndTenantHeader) {
   kjt::LokiReceiverOptions options;
   options.tenant = "team-a";
