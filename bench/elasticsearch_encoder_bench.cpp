@@ -13,18 +13,8 @@ namespace {
 constexpr size_t kRecords = 1000;
 
 void BM_ElasticsearchBulkEncoder(benchmark::State& state) {
-  const auto records = kjbench::typical_records(kRecords);
   kj::exporters::ElasticsearchEncoder encoder(kj::exporters::IndexPattern("kjournal-%Y.%m.%d"), "");
-  size_t bytes = 0;
-  for (auto _ : state) {
-    auto request = encoder.encode(records);
-    bytes += request.body.size();
-    benchmark::DoNotOptimize(request.body.data());
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records.size()));
-  state.SetBytesProcessed(static_cast<int64_t>(bytes));
-  state.counters["body_bytes_per_record"] =
-      double(bytes) / double(state.iterations()) / double(records.size());
+  kjbench::run_encoder(state, [&](const auto& records) { return encoder.encode(records).body; });
 }
 BENCHMARK(BM_ElasticsearchBulkEncoder);
 

@@ -13,18 +13,8 @@ const std::vector<std::string> kLabels = {"node", "component"};
 
 template <class Encoder>
 void run(benchmark::State& state) {
-  const auto records = kjbench::typical_records(1000);
   Encoder encoder(kLabels, false, "");
-  size_t bytes = 0;
-  for (auto _ : state) {
-    auto request = encoder.encode(records);
-    bytes += request.body.size();
-    benchmark::DoNotOptimize(request.body.data());
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records.size()));
-  state.SetBytesProcessed(static_cast<int64_t>(bytes));
-  state.counters["body_bytes_per_record"] =
-      double(bytes) / double(state.iterations()) / double(records.size());
+  kjbench::run_encoder(state, [&](const auto& records) { return encoder.encode(records).body; });
 }
 
 void BM_LokiJsonEncoder(benchmark::State& state) {
@@ -40,18 +30,8 @@ BENCHMARK(BM_LokiProtobufSnappyEncoder);
 
 // The PushRequest alone, before snappy: bytes are the uncompressed message.
 void BM_LokiProtobufMessage(benchmark::State& state) {
-  const auto records = kjbench::typical_records(1000);
   kj::exporters::LokiProtobufEncoder encoder(kLabels, false, "");
-  size_t bytes = 0;
-  for (auto _ : state) {
-    auto message = encoder.push_request(records);
-    bytes += message.size();
-    benchmark::DoNotOptimize(message.data());
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records.size()));
-  state.SetBytesProcessed(static_cast<int64_t>(bytes));
-  state.counters["body_bytes_per_record"] =
-      double(bytes) / double(state.iterations()) / double(records.size());
+  kjbench::run_encoder(state, [&](const auto& records) { return encoder.push_request(records); });
 }
 BENCHMARK(BM_LokiProtobufMessage);
 

@@ -11,16 +11,8 @@ namespace {
 
 template <class Encoder>
 void run(benchmark::State& state) {
-  const auto records = kjbench::typical_records(1000);
   Encoder encoder("0.1.0");
-  size_t bytes = 0;
-  for (auto _ : state) {
-    auto request = encoder.encode(records);
-    bytes += request.body.size();
-    benchmark::DoNotOptimize(request.body.data());
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(records.size()));
-  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  kjbench::run_encoder(state, [&](const auto& records) { return encoder.encode(records).body; });
 }
 
 void BM_OtlpJsonEncoder(benchmark::State& state) {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "exporters/protobuf/protobuf_reader.h"
+
 namespace kj::exporters::otlp {
 namespace {
 
@@ -19,74 +21,10 @@ Format format_of(std::string_view content_type, std::string_view body) {
   return first != std::string_view::npos && body[first] == '{' ? Format::json : Format::protobuf;
 }
 
-// The protobuf wire format (https://protobuf.dev/programming-guides/encoding/), read only as
-// far as these two small messages need: tags, varints, and skipping what is not wanted.
-class WireReader {
- public:
-  explicit WireReader(std::string_view data) : data_(data) {}
-
-  bool done() const { return pos_ >= data_.size(); }
-
-  bool varint(uint64_t& value) {
-    value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= data_.size()) return false;
-      const auto byte = static_cast<unsigned char>(data_[pos_++]);
-      value |= uint64_t{byte & 0x7fu} << shift;
-      if (!(byte & 0x80)) return true;
-    }
-    return false;
-  }
-
-  // The next field: its number and wire type; false at a malformed tag.
-  bool tag(uint32_t& field, uint32_t& wire_type) {
-    uint64_t t = 0;
-    if (!varint(t) || (t >> 3) == 0 || (t >> 3) > 0x1fffffff) return false;
-    field = static_cast<uint32_t>(t >> 3);
-    wire_type = static_cast<uint32_t>(t & 7);
-    return true;
-  }
-
-  bool bytes(std::string_view& out) {
-    uint64_t n = 0;
-    if (!varint(n) || n > data_.size() - pos_) return false;
-    out = data_.substr(pos_, n);
-    pos_ += n;
-    return true;
-  }
-
-  bool skip(uint32_t wire_type) {
-    uint64_t ignored = 0;
-    std::string_view ignored_bytes;
-    switch (wire_type) {
-      case 0:
-        return varint(ignored);
-      case 1:
-        return advance(8);
-      case 2:
-        return bytes(ignored_bytes);
-      case 5:
-        return advance(4);
-      default:
-        return false;  // groups (3, 4) are not used by proto3 messages
-    }
-  }
-
- private:
-  bool advance(size_t n) {
-    if (n > data_.size() - pos_) return false;
-    pos_ += n;
-    return true;
-  }
-
-  std::string_view data_;
-  size_t pos_ = 0;
-};
-
 // Reads `message`, calling on_varint / on_bytes for the wanted fields; false if malformed.
 template <class OnVarint, class OnBytes>
 bool read_message(std::string_view message, OnVarint on_varint, OnBytes on_bytes) {
-  WireReader in(message);
+  protobuf::Reader in(message);
   while (!in.done()) {
     uint32_t field = 0;
     uint32_t wire_type = 0;

@@ -16,11 +16,11 @@
 #include "tests/support/journal_fixture.h"
 #include "tests/support/loki_receiver.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait_until.h"
 
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 constexpr int kEntries = 40;
 
@@ -64,17 +64,6 @@ class LokiAgentTest : public ::testing::Test {
     return path;
   }
 
-  // Waits (10 s at most) until `done` holds.
-  template <class Done>
-  static bool wait_until(Done done) {
-    const auto deadline = Clock::now() + 10s;
-    while (!done()) {
-      if (Clock::now() > deadline) return false;
-      std::this_thread::sleep_for(50ms);
-    }
-    return true;
-  }
-
   kjt::TempDir dir{"kjt-loki-agent"};
   uint16_t port = kjt::free_local_port();
 };
@@ -90,7 +79,7 @@ TEST_F(LokiAgentTest, EveryEntryArrivesExactlyOnceThroughRateLimitAndServerError
   loki.script({kjt::loki_answer(429, "Ingestion rate limit exceeded", {{"Retry-After", "0"}}),
                kjt::loki_answer(500, "oops")});
   kjt::AgentProcess agent(write_config(loki), port);
-  ASSERT_TRUE(wait_until([&] { return loki.entries().size() >= kEntries; }))
+  ASSERT_TRUE(kjt::wait_until([&] { return loki.entries().size() >= kEntries; }))
       << loki.entries().size() << " of " << kEntries << "\n"
       << agent.log();
   std::this_thread::sleep_for(300ms);  // anything more would be a duplicate
@@ -120,7 +109,7 @@ TEST_F(LokiAgentTest, EveryEntryArrivesExactlyOnceThroughRateLimitAndServerError
 TEST_F(LokiAgentTest, ProtobufPushesDeliverEveryEntryOnce) {
   kjt::LokiReceiver loki(tenant_a());
   kjt::AgentProcess agent(write_config(loki, "protobuf"), port);
-  ASSERT_TRUE(wait_until([&] { return loki.entries().size() >= kEntries; })) << agent.log();
+  ASSERT_TRUE(kjt::wait_until([&] { return loki.entries().size() >= kEntries; })) << agent.log();
   std::this_thread::sleep_for(300ms);
   std::map<std::string, int> seen;
   for (const auto& e : loki.entries()) ++seen[e.line];
@@ -136,7 +125,7 @@ TEST_F(LokiAgentTest, BadRequestIsDroppedAndShowsInMetrics) {
   kjt::AgentProcess agent(write_config(loki), port);
   const std::string dropped = "kjournal_exporter_records_dropped_total{exporter=\"loki\"}";
   const std::string sent = "kjournal_exporter_records_sent_total{exporter=\"loki\"}";
-  ASSERT_TRUE(wait_until([&] {
+  ASSERT_TRUE(kjt::wait_until([&] {
     return agent.metric(dropped).value_or(0) + agent.metric(sent).value_or(0) >= kEntries;
   })) << agent.log();
   const double n_dropped = agent.metric(dropped).value_or(0);

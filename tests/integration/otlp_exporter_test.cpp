@@ -16,11 +16,11 @@
 #include "tests/support/journal_fixture.h"
 #include "tests/support/otlp_receiver.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait_until.h"
 
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 constexpr int kEntries = 40;
 
@@ -69,17 +69,6 @@ class OtlpAgentTest : public ::testing::Test {
     return path;
   }
 
-  // Waits (10 s at most) until `done` holds.
-  template <class Done>
-  static bool wait_until(Done done) {
-    const auto deadline = Clock::now() + 10s;
-    while (!done()) {
-      if (Clock::now() > deadline) return false;
-      std::this_thread::sleep_for(50ms);
-    }
-    return true;
-  }
-
   kjt::TempDir dir{"kjt-otlp-agent"};
   uint16_t port = kjt::free_local_port();
 };
@@ -94,7 +83,7 @@ TEST_F(OtlpAgentTest, EveryEntryArrivesExactlyOnceThroughThrottling) {
       if (r.answered == 200) out.push_back(std::move(r));
     return out;
   };
-  ASSERT_TRUE(wait_until([&] { return accepted().size() >= kEntries; }))
+  ASSERT_TRUE(kjt::wait_until([&] { return accepted().size() >= kEntries; }))
       << accepted().size() << " of " << kEntries << "\n"
       << agent.log();
   std::this_thread::sleep_for(300ms);  // anything more would be a duplicate
@@ -133,10 +122,10 @@ TEST_F(OtlpAgentTest, BadRequestIsDroppedAndShowsInMetrics) {
   kjt::OtlpReceiver otlp;
   otlp.script({kjt::OtlpAnswer::error(400, "invalid log records")});
   kjt::AgentProcess agent(write_config(otlp, "json", 10), port);
-  ASSERT_TRUE(wait_until([&] { return otlp.records().size() >= kEntries; }))
+  ASSERT_TRUE(kjt::wait_until([&] { return otlp.records().size() >= kEntries; }))
       << otlp.records().size() << " of " << kEntries << "\n"
       << agent.log();
-  ASSERT_TRUE(wait_until([&] {
+  ASSERT_TRUE(kjt::wait_until([&] {
     return agent.metric("kjournal_exporter_records_sent_total{exporter=\"otel\"}").value_or(0) +
                agent.metric("kjournal_exporter_records_dropped_total{exporter=\"otel\"}")
                    .value_or(0) >=

@@ -7,6 +7,8 @@
 #include <set>
 #include <string_view>
 
+#include "exporters/protobuf/protobuf_reader.h"
+
 namespace kjt {
 namespace {
 
@@ -196,43 +198,10 @@ std::vector<PushedStream> decode_json(const std::string& body, Violations& v) {
 
 // ---- protobuf --------------------------------------------------------------------------
 
-// The protobuf wire format (https://protobuf.dev/programming-guides/encoding/), as much of
-// it as logproto.PushRequest uses.
-class WireReader {
- public:
-  explicit WireReader(std::string_view data) : data_(data) {}
-  bool done() const { return pos_ >= data_.size(); }
-  bool varint(uint64_t& out) {
-    out = 0;
-    for (int shift = 0; shift < 64 && pos_ < data_.size(); shift += 7) {
-      const auto b = static_cast<unsigned char>(data_[pos_++]);
-      out |= uint64_t(b & 0x7F) << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  }
-  // The next field's number and wire type; false at a malformed tag.
-  bool tag(uint32_t& field, uint32_t& wire_type) {
-    uint64_t t = 0;
-    if (!varint(t)) return false;
-    field = static_cast<uint32_t>(t >> 3);
-    wire_type = static_cast<uint32_t>(t & 7);
-    return field != 0;
-  }
-  bool bytes(std::string_view& out) {
-    uint64_t n = 0;
-    if (!varint(n) || n > data_.size() - pos_) return false;
-    out = data_.substr(pos_, n);
-    pos_ += n;
-    return true;
-  }
-
- private:
-  std::string_view data_;
-  size_t pos_ = 0;
-};
-
-// A message's fields as (number, wire type, varint value, bytes), or a violation.
+// A message's fields as (number, wire type, varint value, bytes), or a violation. The wire
+// format (https://protobuf.dev/programming-guides/encoding/) is read with protobuf::Reader;
+// logproto.PushRequest uses only varints and length-delimited fields, so any other wire type
+// is a violation.
 struct WireField {
   uint32_t number = 0;
   uint32_t wire_type = 0;
@@ -242,7 +211,7 @@ struct WireField {
 
 bool read_fields(std::string_view data, const std::string& what, std::vector<WireField>& out,
                  Violations& v) {
-  WireReader r(data);
+  kj::exporters::protobuf::Reader r(data);
   while (!r.done()) {
     WireField f;
     if (!r.tag(f.number, f.wire_type)) {

@@ -9,6 +9,9 @@
 #include <set>
 #include <sstream>
 
+#include "exporters/protobuf/protobuf_reader.h"
+#include "exporters/protobuf/protobuf_writer.h"
+
 namespace kjt {
 namespace {
 
@@ -33,7 +36,7 @@ enum class Kind {
   double_,    // wire type 1, JSON: number
 };
 
-int wire_type_of(Kind k) {
+uint32_t wire_type_of(Kind k) {
   switch (k) {
     case Kind::fixed64:
     case Kind::double_:
@@ -177,13 +180,15 @@ class ProtobufToJson {
 
   json message(std::string_view data, const MessageSpec& spec, const std::string& path) {
     json out = json::object();
-    size_t pos = 0;
+    kj::exporters::protobuf::Reader in(data);
     const char* oneof_seen = nullptr;
-    while (pos < data.size()) {
+    while (!in.done()) {
+      // The key is read as a plain varint rather than with Reader::tag so that field number 0
+      // is reported below as an unknown field, with its number, not as a broken tag.
       uint64_t tag = 0;
-      if (!varint(data, pos, tag)) return fail(path, "truncated tag"), out;
+      if (!in.varint(tag)) return fail(path, "truncated tag"), out;
       const auto number = static_cast<uint32_t>(tag >> 3);
-      const int wire = static_cast<int>(tag & 7);
+      const auto wire = static_cast<uint32_t>(tag & 7);
       const FieldSpec* field = nullptr;
       for (const auto& f : spec.fields)
         if (f.number == number) field = &f;
@@ -191,17 +196,17 @@ class ProtobufToJson {
       if (!field) {
         fail(where, std::string("unknown field ") + std::to_string(number) + " in " + spec.name +
                         " (wire type " + std::to_string(wire) + ")");
-        if (!skip(data, pos, wire)) return fail(path, "cannot skip unknown field"), out;
+        if (!in.skip(wire)) return fail(path, "cannot skip unknown field"), out;
         continue;
       }
       if (wire != wire_type_of(field->kind)) {
         fail(where, "wire type " + std::to_string(wire) + ", the schema says " +
                         std::to_string(wire_type_of(field->kind)));
-        if (!skip(data, pos, wire)) return fail(path, "cannot skip field"), out;
+        if (!in.skip(wire)) return fail(path, "cannot skip field"), out;
         continue;
       }
       json value;
-      if (!read_value(data, pos, *field, where, value)) return fail(where, "truncated value"), out;
+      if (!read_value(in, *field, where, value)) return fail(where, "truncated value"), out;
       if (field->oneof) {
         if (oneof_seen) fail(where, std::string("second oneof member after ") + oneof_seen);
         oneof_seen = field->json_name;
@@ -221,61 +226,18 @@ class ProtobufToJson {
     violations_.push_back(path + ": " + what);
   }
 
-  static bool varint(std::string_view d, size_t& pos, uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos >= d.size()) return false;
-      const auto b = static_cast<unsigned char>(d[pos++]);
-      v |= uint64_t{b & 0x7fu} << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  }
-
-  static bool fixed(std::string_view d, size_t& pos, size_t n, uint64_t& v) {
-    if (d.size() - pos < n) return false;
-    v = 0;
-    for (size_t i = 0; i < n; ++i) v |= uint64_t{static_cast<unsigned char>(d[pos + i])} << (8 * i);
-    pos += n;
-    return true;
-  }
-
-  static bool length_delimited(std::string_view d, size_t& pos, std::string_view& out) {
-    uint64_t n = 0;
-    if (!varint(d, pos, n) || n > d.size() - pos) return false;
-    out = d.substr(pos, n);
-    pos += n;
-    return true;
-  }
-
-  static bool skip(std::string_view d, size_t& pos, int wire) {
-    uint64_t v = 0;
-    std::string_view s;
-    switch (wire) {
-      case 0:
-        return varint(d, pos, v);
-      case 1:
-        return fixed(d, pos, 8, v);
-      case 2:
-        return length_delimited(d, pos, s);
-      case 5:
-        return fixed(d, pos, 4, v);
-      default:
-        return false;
-    }
-  }
-
-  bool read_value(std::string_view d, size_t& pos, const FieldSpec& f, const std::string& where,
+  bool read_value(kj::exporters::protobuf::Reader& in, const FieldSpec& f, const std::string& where,
                   json& out) {
     uint64_t v = 0;
+    uint32_t v32 = 0;
     std::string_view s;
     switch (f.kind) {
       case Kind::message:
-        if (!length_delimited(d, pos, s)) return false;
+        if (!in.bytes(s)) return false;
         out = message(s, f.message(), where);
         return true;
       case Kind::string: {
-        if (!length_delimited(d, pos, s)) return false;
+        if (!in.bytes(s)) return false;
         std::string text(s);
         if (!valid_utf8(text)) {
           fail(where, "string is not valid UTF-8 (proto3 requires it)");
@@ -286,43 +248,43 @@ class ProtobufToJson {
         return true;
       }
       case Kind::bytes_b64:
-        if (!length_delimited(d, pos, s)) return false;
+        if (!in.bytes(s)) return false;
         out = base64(s);
         return true;
       case Kind::trace_id:
       case Kind::span_id:
-        if (!length_delimited(d, pos, s)) return false;
+        if (!in.bytes(s)) return false;
         if (s.size() != (f.kind == Kind::trace_id ? 16u : 8u))
           fail(where, "id of " + std::to_string(s.size()) + " bytes");
         out = hex(s);
         return true;
       case Kind::fixed64:
-        if (!fixed(d, pos, 8, v)) return false;
+        if (!in.fixed64(v)) return false;
         out = std::to_string(v);
         return true;
       case Kind::double_: {
-        if (!fixed(d, pos, 8, v)) return false;
+        if (!in.fixed64(v)) return false;
         double x = 0;
         std::memcpy(&x, &v, sizeof x);
         out = x;
         return true;
       }
       case Kind::fixed32:
-        if (!fixed(d, pos, 4, v)) return false;
-        out = v;
+        if (!in.fixed32(v32)) return false;
+        out = v32;
         return true;
       case Kind::int64:
-        if (!varint(d, pos, v)) return false;
+        if (!in.varint(v)) return false;
         out = std::to_string(static_cast<int64_t>(v));
         return true;
       case Kind::uint32:
       case Kind::enum_:
-        if (!varint(d, pos, v)) return false;
+        if (!in.varint(v)) return false;
         if (v > 0xffffffffu) fail(where, "32-bit field holds " + std::to_string(v));
         out = static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(v)));
         return true;
       case Kind::bool_:
-        if (!varint(d, pos, v)) return false;
+        if (!in.varint(v)) return false;
         if (v > 1) fail(where, "bool encoded as " + std::to_string(v));
         out = v != 0;
         return true;
@@ -555,20 +517,6 @@ class JsonChecker {
 // ---------------------------------------------------------------------------------------
 // Answers, in the request's encoding.
 
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-void put_bytes(std::string& out, uint32_t field, std::string_view s) {
-  put_varint(out, (uint64_t{field} << 3) | 2);
-  put_varint(out, s.size());
-  out.append(s);
-}
-
 // google.rpc.Code for an HTTP status, as gRPC-gateway maps them.
 int grpc_code(int status) {
   switch (status) {
@@ -600,23 +548,24 @@ std::string answer_body(const OtlpAnswer& a, bool json_encoding) {
       if (!a.message.empty()) partial["errorMessage"] = a.message;
       return json{{"partialSuccess", partial}}.dump();
     }
-    std::string partial;
-    if (a.rejected != 0) {
-      put_varint(partial, (1 << 3) | 0);
-      put_varint(partial, static_cast<uint64_t>(a.rejected));
-    }
-    if (!a.message.empty()) put_bytes(partial, 2, a.message);
+    // ExportLogsServiceResponse { partial_success = 1 { rejected_log_records = 1;
+    // error_message = 2 } }
     std::string out;
-    put_bytes(out, 1, partial);
+    kj::exporters::protobuf::Writer w(out);
+    w.begin_message(1);
+    if (a.rejected != 0) w.varint_field(1, static_cast<uint64_t>(a.rejected));
+    if (!a.message.empty()) w.bytes_field(2, a.message);
+    w.end_message();
     return out;
   }
   const std::string message =
       a.message.empty() ? "scripted " + std::to_string(a.status) : a.message;
   if (json_encoding) return json{{"code", grpc_code(a.status)}, {"message", message}}.dump();
+  // google.rpc.Status { code = 1; message = 2 }
   std::string out;
-  put_varint(out, (1 << 3) | 0);
-  put_varint(out, static_cast<uint64_t>(grpc_code(a.status)));
-  put_bytes(out, 2, message);
+  kj::exporters::protobuf::Writer w(out);
+  w.varint_field(1, static_cast<uint64_t>(grpc_code(a.status)));
+  w.bytes_field(2, message);
   return out;
 }
 

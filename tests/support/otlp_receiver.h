@@ -13,7 +13,8 @@
 // precision in many JSON parsers, and nanosecond times are about 1.7e18 (BACKENDS.md §3.2).
 //
 // Binary protobuf requests are decoded by a schema-aware reader written here from the
-// .proto files (independent of the exporter's writer): unknown field numbers, wrong wire
+// .proto files (independent of the exporter's encoder; only the wire-level
+// exporters/protobuf/protobuf_reader.h is shared): unknown field numbers, wrong wire
 // types, a singular field sent twice, strings that are not UTF-8 and truncated messages are
 // violations. The decoded request is converted to the OTLP/JSON form, so the same semantic
 // checks and the same record view serve both encodings.

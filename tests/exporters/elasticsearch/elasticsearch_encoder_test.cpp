@@ -15,35 +15,13 @@
 #include "core/record_id.h"
 #include "exporters/http/http_transport.h"
 #include "tests/support/elasticsearch_receiver.h"
+#include "tests/support/golden_file.h"
 #include "tests/support/sample_records.h"
 
 namespace kj::exporters {
 namespace {
 
 using nlohmann::json;
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Compares `actual` with the golden file, or rewrites the file when KJ_UPDATE_GOLDEN=1.
-void expect_golden(const std::string& actual, const std::string& name) {
-  const auto path = std::filesystem::path(KJ_TEST_DATA_DIR) / "elasticsearch" / name;
-  const char* update = std::getenv("KJ_UPDATE_GOLDEN");
-  if (update && std::string(update) == "1") {
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(path)) << path << " missing; run with KJ_UPDATE_GOLDEN=1";
-  const std::string golden = read_file(path);
-  EXPECT_TRUE(actual == golden) << path << " differs (" << actual.size() << " vs " << golden.size()
-                                << " bytes); rerun with KJ_UPDATE_GOLDEN=1 "
-                                << "if the change is intended";
-}
 
 std::vector<std::string> lines_of(const std::string& body) {
   std::vector<std::string> out;
@@ -68,7 +46,7 @@ TEST(ElasticsearchEncoderTest, IndexPatternPayloadMatchesTheGoldenFile) {
             "/_bulk?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason");
   EXPECT_TRUE(request.compress);
   EXPECT_GE(request.max_response_body, HttpTransport::kMaxResponseBody);
-  expect_golden(request.body, "bulk_index_pattern.ndjson");
+  kjt::expect_golden(request.body, "elasticsearch/bulk_index_pattern.ndjson");
 
   const auto check = kjt::ElasticsearchReceiver::check_bulk_body(request.body);
   EXPECT_TRUE(check.violations.empty()) << ::testing::PrintToString(check.violations);
@@ -87,7 +65,7 @@ TEST(ElasticsearchEncoderTest, DataStreamPayloadMatchesTheGoldenFile) {
   EXPECT_EQ(request.path_and_query,
             "/_bulk?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason"
             "&pipeline=node-logs");
-  expect_golden(request.body, "bulk_data_stream.ndjson");
+  kjt::expect_golden(request.body, "elasticsearch/bulk_data_stream.ndjson");
   const auto check =
       kjt::ElasticsearchReceiver::check_bulk_body(request.body, {"logs-kubernetes.node-default"});
   EXPECT_TRUE(check.violations.empty()) << ::testing::PrintToString(check.violations);

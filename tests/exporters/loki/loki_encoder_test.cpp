@@ -14,6 +14,7 @@
 #include "core/record_id.h"
 #include "exporters/loki/loki_json_encoder.h"
 #include "exporters/loki/loki_protobuf_encoder.h"
+#include "tests/support/golden_file.h"
 #include "tests/support/loki_receiver.h"
 #include "tests/support/process.h"
 #include "tests/support/sample_records.h"
@@ -30,29 +31,6 @@ std::vector<Record> out_of_order_records() {
   std::reverse(records.begin(), records.end());
   records[1].time_ns = records[0].time_ns;  // both kube-proxy: one stream
   return records;
-}
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Compares `actual` with the golden file, or rewrites the file when KJ_UPDATE_GOLDEN=1.
-void expect_golden(const std::string& actual, const std::string& name) {
-  const std::filesystem::path path = std::filesystem::path(KJ_TEST_DATA_DIR) / "loki" / name;
-  const char* update = std::getenv("KJ_UPDATE_GOLDEN");
-  if (update && std::string(update) == "1") {
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(std::filesystem::exists(path)) << path << " missing; run with KJ_UPDATE_GOLDEN=1";
-  const std::string golden = read_file(path);
-  EXPECT_TRUE(actual == golden) << path << " differs (" << actual.size() << " vs " << golden.size()
-                                << " bytes); rerun with KJ_UPDATE_GOLDEN=1 "
-                                << "if the change is intended";
 }
 
 kjt::CapturedRequest as_captured(const EncodedRequest& r) {
@@ -72,7 +50,7 @@ TEST(LokiJsonEncoderTest, SampleRecordsMatchTheGoldenPayload) {
   EXPECT_EQ(request.path_and_query, "/loki/api/v1/push");
   EXPECT_EQ(request.content_type, "application/json");
   EXPECT_TRUE(request.compress);
-  expect_golden(request.body, "sample_push.json");
+  kjt::expect_golden(request.body, "loki/sample_push.json");
   std::vector<kjt::LokiPushedEntry> entries;
   EXPECT_EQ(kjt::check_loki_push(as_captured(request), "", &entries), std::vector<std::string>{});
   EXPECT_EQ(entries.size(), records.size());
@@ -82,7 +60,7 @@ TEST(LokiJsonEncoderTest, OutOfOrderRecordsAreSortedPerStream) {
   LokiJsonEncoder encoder(kDefaultLabels, false, "");
   const auto records = out_of_order_records();
   const auto request = encoder.encode(records);
-  expect_golden(request.body, "out_of_order_push.json");
+  kjt::expect_golden(request.body, "loki/out_of_order_push.json");
   std::vector<kjt::LokiPushedEntry> entries;
   EXPECT_EQ(kjt::check_loki_push(as_captured(request), "", &entries), std::vector<std::string>{});
   ASSERT_EQ(entries.size(), records.size());
@@ -143,7 +121,7 @@ TEST(LokiProtobufEncoderTest, SampleRecordsMatchTheGoldenPayload) {
   std::string message;
   ASSERT_TRUE(snappy::Uncompress(request.body.data(), request.body.size(), &message));
   EXPECT_EQ(message, encoder.push_request(records));
-  expect_golden(message, "sample_push.binpb");
+  kjt::expect_golden(message, "loki/sample_push.binpb");
   std::vector<kjt::LokiPushedEntry> entries;
   EXPECT_EQ(kjt::check_loki_push(as_captured(request), "", &entries), std::vector<std::string>{});
   ASSERT_EQ(entries.size(), records.size());
@@ -164,7 +142,7 @@ TEST(LokiProtobufEncoderTest, SampleRecordsMatchTheGoldenPayload) {
 
 TEST(LokiProtobufEncoderTest, OutOfOrderRecordsMatchTheGoldenPayload) {
   LokiProtobufEncoder encoder(kDefaultLabels, false, "");
-  expect_golden(encoder.push_request(out_of_order_records()), "out_of_order_push.binpb");
+  kjt::expect_golden(encoder.push_request(out_of_order_records()), "loki/out_of_order_push.binpb");
 }
 
 TEST(LokiProtobufEncoderTest, ProtocDecodesTheFieldNumbersOfPushRequest) {

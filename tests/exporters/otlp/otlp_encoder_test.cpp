@@ -13,6 +13,7 @@
 #include "core/record_id.h"
 #include "exporters/otlp/otlp_json_encoder.h"
 #include "exporters/otlp/otlp_protobuf_encoder.h"
+#include "tests/support/golden_file.h"
 #include "tests/support/otlp_receiver.h"
 #include "tests/support/process.h"
 #include "tests/support/sample_records.h"
@@ -45,29 +46,6 @@ std::string decode_raw(const std::string& protobuf) {
   return result.out;
 }
 
-// Compares with tests/data/otlp/<name>, or rewrites it when KJ_UPDATE_GOLDEN=1.
-void expect_golden(const std::string& name, const std::string& actual) {
-  const std::filesystem::path path = std::filesystem::path(KJ_TEST_DATA_DIR) / "otlp" / name;
-  if (const char* update = std::getenv("KJ_UPDATE_GOLDEN"); update && std::string(update) == "1") {
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << path << " is missing; run the test with KJ_UPDATE_GOLDEN=1 to write it";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  const std::string want = expected.str();
-  if (actual == want) return;
-  size_t at = 0;
-  while (at < actual.size() && at < want.size() && actual[at] == want[at]) ++at;
-  ADD_FAILURE() << name << " differs from the golden file at byte " << at << " (sizes "
-                << actual.size() << " and " << want.size() << "): got \""
-                << actual.substr(at > 40 ? at - 40 : 0, 120) << "\", want \""
-                << want.substr(at > 40 ? at - 40 : 0, 120)
-                << "\"; if intended, rerun with KJ_UPDATE_GOLDEN=1 and review the diff";
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += s + "\n";
@@ -76,13 +54,13 @@ std::string join(const std::vector<std::string>& v) {
 
 TEST(OtlpEncoderTest, JsonGoldenPayload) {
   const auto records = kjt::sample_records();
-  expect_golden("sample.json", json_body(records));
+  kjt::expect_golden(json_body(records), "otlp/sample.json");
 }
 
 TEST(OtlpEncoderTest, ProtobufGoldenPayload) {
   const auto records = kjt::sample_records();
   const std::string body = protobuf_body(records);
-  expect_golden("sample.pb", body);
+  kjt::expect_golden(body, "otlp/sample.pb");
   // The payload as protoc sees it, for reviewing changes as a text diff. Without the record
   // with the 256 KiB attribute: protoc --decode_raw reads its run of 'x' (0x78, a valid tag)
   // as nested fields and would print megabytes.
@@ -90,7 +68,7 @@ TEST(OtlpEncoderTest, ProtobufGoldenPayload) {
   for (const auto& r : records)
     if (r.attributes.empty() || r.attributes[0].second.size() < 1024) readable.push_back(r);
   ASSERT_EQ(readable.size() + 1, records.size());
-  expect_golden("sample.pb.txt", decode_raw(protobuf_body(readable)));
+  kjt::expect_golden(decode_raw(protobuf_body(readable)), "otlp/sample.pb.txt");
 }
 
 TEST(OtlpEncoderTest, BothEncodingsPassTheSpecChecksAndSayTheSameThing) {
