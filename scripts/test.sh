@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds everything warning-free and runs the whole test suite:
 # unit tests, agreement with journalctl, live follow against a real journald namespace, and
-# a short run of every parser fuzzer under ASan+UBSan (fuzz/, clang).
+# a short run of every fuzzer (parsers, backend answers) under ASan+UBSan (fuzz/, clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
