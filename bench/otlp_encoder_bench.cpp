@@ -4,24 +4,22 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_records.h"
-#include "exporters/otlp/otlp_json_encoder.h"
-#include "exporters/otlp/otlp_protobuf_encoder.h"
+#include "exporters/otlp/otlp_encoder.h"
 
 namespace {
 
-template <class Encoder>
-void run(benchmark::State& state) {
-  Encoder encoder("0.1.0");
+void run(benchmark::State& state, kj::exporters::otlp::Encoding encoding) {
+  kj::exporters::otlp::OtlpEncoder encoder(encoding, "0.1.0");
   kjbench::run_encoder(state, [&](const auto& records) { return encoder.encode(records).body; });
 }
 
 void BM_OtlpJsonEncoder(benchmark::State& state) {
-  run<kj::exporters::otlp::OtlpJsonEncoder>(state);
+  run(state, kj::exporters::otlp::Encoding::json);
 }
 BENCHMARK(BM_OtlpJsonEncoder);
 
 void BM_OtlpProtobufEncoder(benchmark::State& state) {
-  run<kj::exporters::otlp::OtlpProtobufEncoder>(state);
+  run(state, kj::exporters::otlp::Encoding::protobuf);
 }
 BENCHMARK(BM_OtlpProtobufEncoder);
 

@@ -3,8 +3,8 @@
 #include <stdexcept>
 
 #include "exporters/otlp/otlp_classifier.h"
-#include "exporters/otlp/otlp_json_encoder.h"
-#include "exporters/otlp/otlp_protobuf_encoder.h"
+#include "exporters/otlp/otlp_encoder.h"
+#include "exporters/otlp/otlp_log_model.h"
 
 namespace kj::exporters {
 
@@ -17,16 +17,17 @@ std::unique_ptr<HttpExporter> make_otlp_exporter(const config::ExporterConfig& c
   if (http.url.ends_with(otlp::kLogsPath))
     http.url.resize(http.url.size() - otlp::kLogsPath.size());
 
-  std::unique_ptr<HttpEncoder> encoder;
+  otlp::Encoding encoding;
   if (config.otlp.encoding == "protobuf")
-    encoder = std::make_unique<otlp::OtlpProtobufEncoder>(KJ_VERSION);
+    encoding = otlp::Encoding::protobuf;
   else if (config.otlp.encoding == "json")
-    encoder = std::make_unique<otlp::OtlpJsonEncoder>(KJ_VERSION);
+    encoding = otlp::Encoding::json;
   else
     throw std::runtime_error("exporter " + config.name + ": unknown otlp encoding \"" +
                              config.otlp.encoding + "\" (expected protobuf or json)");
   if (!logger) logger = log_to_stderr;
   auto classifier = std::make_unique<otlp::OtlpClassifier>(config.name, logger);
+  auto encoder = std::make_unique<otlp::OtlpEncoder>(encoding, KJ_VERSION);
   return std::make_unique<HttpExporter>(config.name, http, config.retry, std::move(encoder),
                                         std::move(classifier), std::move(logger));
 }

@@ -84,12 +84,6 @@ void append_log_record(std::string& out, const Record& r, int64_t now_ns,
 
 }  // namespace
 
-int64_t system_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void append_logs_json(std::string& out, std::span<const Record> records,
                       std::string_view scope_version, int64_t now_ns) {
   RecordAttributes attributes;
@@ -116,14 +110,6 @@ void append_logs_json(std::string& out, std::span<const Record> records,
     out.append("]}]}");
   }
   out.append("]}");
-}
-
-EncodedRequest OtlpJsonEncoder::encode(std::span<const Record> records) {
-  EncodedRequest request;
-  request.path_and_query = std::string(kLogsPath);
-  request.content_type = std::string(kJsonContentType);
-  append_logs_json(request.body, records, scope_version_, now_());
-  return request;
 }
 
 }  // namespace kj::exporters::otlp

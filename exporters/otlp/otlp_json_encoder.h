@@ -9,35 +9,18 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "core/record.h"
-#include "exporters/http/http_exporter.h"
 #include "exporters/otlp/otlp_log_model.h"
 
 namespace kj::exporters::otlp {
-
-// Nanoseconds since the epoch; the encoders take it as a parameter so golden payloads and
-// tests get a fixed observed time.
-using NowNs = std::function<int64_t()>;
-int64_t system_now_ns();
 
 // Appends the whole request body for `records`; `now_ns` is the observed time of records
 // that have none.
 void append_logs_json(std::string& out, std::span<const Record> records,
                       std::string_view scope_version, int64_t now_ns);
-
-class OtlpJsonEncoder final : public HttpEncoder {
- public:
-  explicit OtlpJsonEncoder(std::string scope_version, NowNs now = system_now_ns)
-      : scope_version_(std::move(scope_version)), now_(std::move(now)) {}
-  EncodedRequest encode(std::span<const Record> records) override;
-
- private:
-  std::string scope_version_;
-  NowNs now_;
-};
 
 }  // namespace kj::exporters::otlp

@@ -2,6 +2,7 @@
 
 #include "core/json_writer.h"
 #include "core/severity.h"
+#include "exporters/otlp/otlp_log_model.h"
 #include "exporters/protobuf/protobuf_writer.h"
 
 namespace kj::exporters::otlp {
@@ -129,14 +130,6 @@ class Encoder {
 void append_logs_protobuf(std::string& out, std::span<const Record> records,
                           std::string_view scope_version, int64_t now_ns) {
   Encoder(out).request(records, scope_version, now_ns);
-}
-
-EncodedRequest OtlpProtobufEncoder::encode(std::span<const Record> records) {
-  EncodedRequest request;
-  request.path_and_query = std::string(kLogsPath);
-  request.content_type = std::string(kProtobufContentType);
-  append_logs_protobuf(request.body, records, scope_version_, now_());
-  return request;
 }
 
 }  // namespace kj::exporters::otlp

@@ -25,12 +25,12 @@
 // ill-formed bytes are replaced with U+FFFD exactly as the JSON encoding does.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "core/record.h"
-#include "exporters/http/http_exporter.h"
-#include "exporters/otlp/otlp_json_encoder.h"
 
 namespace kj::exporters::otlp {
 
@@ -38,16 +38,5 @@ namespace kj::exporters::otlp {
 // that have none.
 void append_logs_protobuf(std::string& out, std::span<const Record> records,
                           std::string_view scope_version, int64_t now_ns);
-
-class OtlpProtobufEncoder final : public HttpEncoder {
- public:
-  explicit OtlpProtobufEncoder(std::string scope_version, NowNs now = system_now_ns)
-      : scope_version_(std::move(scope_version)), now_(std::move(now)) {}
-  EncodedRequest encode(std::span<const Record> records) override;
-
- private:
-  std::string scope_version_;
-  NowNs now_;
-};
 
 }  // namespace kj::exporters::otlp

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/record_id.h"
+#include "exporters/otlp/otlp_encoder.h"
 #include "exporters/otlp/otlp_json_encoder.h"
 #include "exporters/otlp/otlp_protobuf_encoder.h"
 #include "tests/support/golden_file.h"
@@ -203,8 +204,8 @@ TEST(OtlpEncoderTest, AttributeKeysStayUnique) {
 }
 
 TEST(OtlpEncoderTest, RequestsGoToV1Logs) {
-  OtlpJsonEncoder json_encoder("v", [] { return kNow; });
-  OtlpProtobufEncoder protobuf_encoder("v", [] { return kNow; });
+  OtlpEncoder json_encoder(Encoding::json, "v", [] { return kNow; });
+  OtlpEncoder protobuf_encoder(Encoding::protobuf, "v", [] { return kNow; });
   const auto records = kjt::sample_records();
   const auto a = json_encoder.encode(records);
   const auto b = protobuf_encoder.encode(records);
