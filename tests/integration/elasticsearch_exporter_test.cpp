@@ -115,7 +115,7 @@ TEST(ElasticsearchAgentTest, EveryEntryStoredOnceAndRefusedDocumentsCountedAsDro
   int poison = 0;
   for (int i = 0; i < kEntries; ++i) poison += poisoned(i);
   const auto metric = [&](const std::string& name) {
-    return agent.metric(name + "{exporter=\"es\"}").value_or(-1);
+    return agent.exporter_metric(name, "es").value_or(-1);
   };
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < deadline &&

@@ -97,10 +97,10 @@ TEST_F(LokiAgentTest, EveryEntryArrivesExactlyOnceThroughRateLimitAndServerError
   ASSERT_GE(statuses.size(), 3u);
   EXPECT_EQ(statuses[0], 429);
   EXPECT_EQ(statuses[1], 500);
-  EXPECT_EQ(agent.metric("kjournal_exporter_records_sent_total{exporter=\"loki\"}"),
+  EXPECT_EQ(agent.exporter_metric("kjournal_exporter_records_sent_total", "loki"),
             double(kEntries));
-  EXPECT_EQ(agent.metric("kjournal_exporter_records_dropped_total{exporter=\"loki\"}"), 0.0);
-  EXPECT_GE(agent.metric("kjournal_exporter_retries_total{exporter=\"loki\"}").value_or(0), 2.0);
+  EXPECT_EQ(agent.exporter_metric("kjournal_exporter_records_dropped_total", "loki"), 0.0);
+  EXPECT_GE(agent.exporter_metric("kjournal_exporter_retries_total", "loki").value_or(0), 2.0);
   auto exit = agent.terminate(10s);
   ASSERT_TRUE(exit);
   EXPECT_EQ(exit->exit_code, 0) << agent.log();
@@ -123,12 +123,14 @@ TEST_F(LokiAgentTest, BadRequestIsDroppedAndShowsInMetrics) {
   kjt::LokiReceiver loki(tenant_a());
   loki.script({kjt::loki_answer(400, "entry too far behind")});
   kjt::AgentProcess agent(write_config(loki), port);
-  const std::string dropped = "kjournal_exporter_records_dropped_total{exporter=\"loki\"}";
-  const std::string sent = "kjournal_exporter_records_sent_total{exporter=\"loki\"}";
-  ASSERT_TRUE(kjt::wait_until([&] {
-    return agent.metric(dropped).value_or(0) + agent.metric(sent).value_or(0) >= kEntries;
-  })) << agent.log();
-  const double n_dropped = agent.metric(dropped).value_or(0);
+  const auto dropped = [&] {
+    return agent.exporter_metric("kjournal_exporter_records_dropped_total", "loki").value_or(0);
+  };
+  const auto sent = [&] {
+    return agent.exporter_metric("kjournal_exporter_records_sent_total", "loki").value_or(0);
+  };
+  ASSERT_TRUE(kjt::wait_until([&] { return dropped() + sent() >= kEntries; })) << agent.log();
+  const double n_dropped = dropped();
   EXPECT_GT(n_dropped, 0.0);
   EXPECT_EQ(n_dropped + double(loki.entries().size()), double(kEntries))
       << "the dropped batch is not sent again";

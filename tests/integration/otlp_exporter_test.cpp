@@ -109,10 +109,10 @@ TEST_F(OtlpAgentTest, EveryEntryArrivesExactlyOnceThroughThrottling) {
   ASSERT_GE(statuses.size(), 3u);
   EXPECT_EQ(statuses[0], 429);
   EXPECT_EQ(statuses[1], 503);
-  EXPECT_EQ(agent.metric("kjournal_exporter_records_sent_total{exporter=\"otel\"}"),
+  EXPECT_EQ(agent.exporter_metric("kjournal_exporter_records_sent_total", "otel"),
             double(kEntries));
-  EXPECT_EQ(agent.metric("kjournal_exporter_records_dropped_total{exporter=\"otel\"}"), 0.0);
-  EXPECT_GE(agent.metric("kjournal_exporter_retries_total{exporter=\"otel\"}").value_or(0), 2.0);
+  EXPECT_EQ(agent.exporter_metric("kjournal_exporter_records_dropped_total", "otel"), 0.0);
+  EXPECT_GE(agent.exporter_metric("kjournal_exporter_retries_total", "otel").value_or(0), 2.0);
   auto exit = agent.terminate(10s);
   ASSERT_TRUE(exit);
   EXPECT_EQ(exit->exit_code, 0) << agent.log();
@@ -126,8 +126,8 @@ TEST_F(OtlpAgentTest, BadRequestIsDroppedAndShowsInMetrics) {
       << otlp.records().size() << " of " << kEntries << "\n"
       << agent.log();
   ASSERT_TRUE(kjt::wait_until([&] {
-    return agent.metric("kjournal_exporter_records_sent_total{exporter=\"otel\"}").value_or(0) +
-               agent.metric("kjournal_exporter_records_dropped_total{exporter=\"otel\"}")
+    return agent.exporter_metric("kjournal_exporter_records_sent_total", "otel").value_or(0) +
+               agent.exporter_metric("kjournal_exporter_records_dropped_total", "otel")
                    .value_or(0) >=
            kEntries;
   })) << agent.log();
@@ -146,9 +146,9 @@ TEST_F(OtlpAgentTest, BadRequestIsDroppedAndShowsInMetrics) {
   EXPECT_GT(rejected, 0u);
   EXPECT_EQ(otlp.statuses().at(0), 400);
   EXPECT_TRUE(otlp.violations().empty()) << all(otlp.violations());
-  EXPECT_EQ(agent.metric("kjournal_exporter_records_dropped_total{exporter=\"otel\"}"),
+  EXPECT_EQ(agent.exporter_metric("kjournal_exporter_records_dropped_total", "otel"),
             double(rejected));
-  EXPECT_EQ(agent.metric("kjournal_exporter_records_sent_total{exporter=\"otel\"}"),
+  EXPECT_EQ(agent.exporter_metric("kjournal_exporter_records_sent_total", "otel"),
             double(kEntries - rejected));
   EXPECT_NE(agent.log().find("invalid log records"), std::string::npos) << agent.log();
   auto exit = agent.terminate(10s);

@@ -33,6 +33,12 @@ class AgentProcess {
   // The value of one sample of /metrics: `name{labels}` exactly as exposed (labels in the
   // agent's order), nullopt when absent or the server does not answer.
   std::optional<double> metric(const std::string& sample) const;
+  // An exporter's sample: `name{exporter="<exporter>"}`, e.g.
+  // exporter_metric("kjournal_exporter_records_sent_total", "loki").
+  std::optional<double> exporter_metric(const std::string& name,
+                                        const std::string& exporter) const {
+    return metric(name + "{exporter=\"" + exporter + "\"}");
+  }
   // Resident set size (VmRSS) and its anonymous part (RssAnon) in KiB, from /proc.
   uint64_t rss_kib() const;
   uint64_t rss_anon_kib() const;
