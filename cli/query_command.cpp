@@ -114,6 +114,7 @@ int run_query(const QueryOptions& o) {
   }
   for (const auto& w : sources.warnings) fprintf(stderr, "kjournal: warning: %s\n", w.c_str());
   journal::JournalReader* journal = sources.journal;
+  const std::vector<const file::FileQueryReader*> file_readers = sources.file_readers;
   // Files are read forward only, so with files in the merge -n and -r are applied to the
   // merged window here: a ring of the last N records, reversed at the end for -r.
   const bool files = wants_files(*opts);  // then the journal was opened forward, too
@@ -156,6 +157,12 @@ int run_query(const QueryOptions& o) {
     out.buffer().append("-- No entries --\n");
     out.flush();
   }
+  // Records of a file that cannot be read to its end (a truncated .gz, an I/O error) are
+  // missing from the output: say which file, after the records so the warning is not lost in
+  // a pager's first screen. journalctl likewise warns and goes on.
+  for (const auto* reader : file_readers)
+    for (const auto& problem : reader->stats().problems)
+      fprintf(stderr, "kjournal: warning: could not read all of a log file: %s\n", problem.c_str());
   if (journal) {
     const auto& st = journal->stats();
     if (st.unreadable_fields)

@@ -133,6 +133,7 @@ SourceSet open_sources(const QueryOptions& o, journal::RecordFilter filter) {
           fo.klog_zone = o.timezone;
           auto reader = std::make_unique<file::FileQueryReader>(path, fo);
           if (reader->files().empty()) continue;
+          set.file_readers.push_back(reader.get());
           set.sources.push_back(filtered(std::move(reader), filter));
           ++set.file_sources;
         }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/query_options.h"
+#include "collectors/file/file_query_reader.h"
 #include "collectors/journal/journal_reader.h"
 #include "core/record_source.h"
 
@@ -25,6 +26,8 @@ struct SourceSet {
   std::vector<std::unique_ptr<RecordSource>> sources;
   journal::JournalReader* journal = nullptr;  // owned by `sources`, if the journal is read
   size_t file_sources = 0;
+  // Owned by `sources` (query mode): their unreadable or corrupt files are reported at the end.
+  std::vector<const file::FileQueryReader*> file_readers;
   std::vector<std::string> warnings;  // to print on stderr before the records
 };
 

@@ -165,5 +165,39 @@ TEST_F(Timeline, EitherSideCanBeLeftOut) {
   for (const auto& r : files) EXPECT_NE(r.value("source", ""), "journal");
 }
 
+// A rotated .gz cut short (a full disk during rotation, a copy interrupted) still gives the
+// records before the cut, and the user is told which file is incomplete instead of seeing a
+// quietly shorter history.
+TEST(TimelineFiles, TruncatedGzipSiblingIsReportedAndTheRestShown) {
+  TempDir dir("kjt-truncgz");
+  const fs::path logs = dir.path() / "log";
+  std::string old_lines;
+  for (int i = 0; i < 3000; ++i)
+    old_lines += klog('I', i / 10, "\"old " + std::to_string(i) + "\"");
+  write_gzip(logs / "whole.gz", old_lines);
+  std::string gz;
+  {
+    std::ifstream in(logs / "whole.gz", std::ios::binary);
+    gz.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  fs::remove(logs / "whole.gz");
+  ASSERT_GT(gz.size(), 2000u);
+  write_text(logs / "kube-scheduler.log.1.gz", gz.substr(0, gz.size() / 2));
+  write_text(logs / "kube-scheduler.log", klog('I', 590, "\"live\""));
+
+  RunResult r =
+      run_kjournal({"--no-journal", "--log-dir", logs.string(), "--timezone", "UTC", "-o", "json"});
+  EXPECT_EQ(r.exit_code(), 0) << r.describe();
+  const auto recs = parse_json_lines(r.out);
+  ASSERT_GT(recs.size(), 10u);
+  EXPECT_LT(recs.size(), 3001u);
+  EXPECT_EQ(recs.front().value("message", ""), "old 0");
+  EXPECT_EQ(recs.back().value("message", ""), "live");
+  EXPECT_NE(r.err.find("kjournal: warning: could not read all of a log file: " +
+                       (logs / "kube-scheduler.log.1.gz").string()),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace kjt
