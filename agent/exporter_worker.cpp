@@ -91,7 +91,7 @@ void ExporterWorker::run(std::stop_token stop) {
             else
               joined.push_back(r);
           } else if (exclusive_) {
-            std::swap(joined[n], r);
+            swap(joined[n], r);
           } else {
             joined[n] = r;
           }

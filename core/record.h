@@ -61,6 +61,38 @@ struct Record {
     position.device = position.inode = position.offset = 0;
     journal_fields.clear();
   }
+
+  // Member by member, so both sides keep their buffers (std::swap would move through a
+  // temporary Record): the agent's exporters join chunks into one batch by swapping.
+  friend void swap(Record& a, Record& b) noexcept {
+    using std::swap;
+    swap(a.time_ns, b.time_ns);
+    swap(a.observed_time_ns, b.observed_time_ns);
+    swap(a.severity, b.severity);
+    a.level_raw.swap(b.level_raw);
+    a.message.swap(b.message);
+    a.component.swap(b.component);
+    a.unit.swap(b.unit);
+    a.node.swap(b.node);
+    a.identifier.swap(b.identifier);
+    swap(a.pid, b.pid);
+    a.caller.swap(b.caller);
+    a.attributes.swap(b.attributes);
+    a.source.swap(b.source);
+    a.position.cursor.swap(b.position.cursor);
+    a.position.file.swap(b.position.file);
+    swap(a.position.device, b.position.device);
+    swap(a.position.inode, b.position.inode);
+    swap(a.position.offset, b.position.offset);
+    a.journal_fields.swap(b.journal_fields);
+  }
 };
+// time_ns, observed_time_ns, pid and the (padded) severity; ten strings (two in Position), the
+// attribute and field vectors and three integers of Position. A new member fails this until
+// swap() above handles it.
+static_assert(sizeof(Record) == 4 * sizeof(int64_t) + 10 * sizeof(std::string) +
+                                    sizeof(Record::attributes) + 3 * sizeof(uint64_t) +
+                                    sizeof(Record::journal_fields),
+              "Record changed: update swap()");
 
 }  // namespace kj
