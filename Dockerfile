@@ -5,7 +5,8 @@
 # Both stages start from BASE_IMAGE, a Debian 12 (bookworm) image: the build stage builds
 # the Debian package with cpack, the runtime stage installs that package, so the image
 # carries exactly the runtime libraries its Depends name (libsystemd0 252, the Poco,
-# yaml-cpp, PCRE2, zlib and snappy libraries) and no compiler, no headers and no journalctl.
+# yaml-cpp, PCRE2, zlib, libdeflate and snappy libraries) and no compiler, no headers and
+# no journalctl.
 ARG BASE_IMAGE=debian:bookworm-slim
 
 FROM ${BASE_IMAGE} AS build
@@ -14,7 +15,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config dpkg-dev file \
       libsystemd-dev libpoco-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev \
-      libpcre2-dev zlib1g-dev libsnappy-dev \
+      libpcre2-dev zlib1g-dev libdeflate-dev libsnappy-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY . /src
 RUN cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release -DKJ_BUILD_TESTS=OFF -DKJ_BUILD_BENCH=OFF \

@@ -12,7 +12,8 @@ packages=(
   libyaml-cpp-dev         # agent config
   libcli11-dev            # command line
   libpcre2-dev            # -g/--grep uses PCRE like journalctl
-  zlib1g-dev              # gzip for rotated files and HTTP bodies
+  zlib1g-dev              # reads rotated .gz log files (streaming)
+  libdeflate-dev          # gzip of HTTP request bodies (whole buffers, faster than zlib)
   libsnappy-dev           # Loki's protobuf push bodies are snappy block-compressed
   # tests
   googletest libgtest-dev libgmock-dev

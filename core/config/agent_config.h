@@ -87,8 +87,8 @@ struct HttpConfig {
   AuthConfig auth;
   Millis timeout{30000};
   bool gzip = true;
-  // zlib level 1-9. Log batches compress about 5x at level 1 and about 6.5x at level 6, but
-  // level 6 takes twice the CPU time of level 1 (kjournal's agent benchmark, bench/README.md).
+  // Level 1-9 (libdeflate). Log batches compress about 5.4x at level 1 and 6x at level 6,
+  // which takes about 1.8x the CPU time of level 1 (bench/README.md).
   uint64_t gzip_level = 1;
 };
 

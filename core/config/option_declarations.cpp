@@ -434,8 +434,8 @@ std::vector<ExporterOption> exporter_options() {
   o.push_back(D(
                   "gzip_level", OptionType::uint,
                   [](auto& e) -> auto& { return e.http.gzip_level; },
-                  "zlib compression level of request bodies: 1 is fastest (about 5x smaller "
-                  "log batches), 9 smallest; 6 costs about twice the CPU time of 1.")
+                  "gzip level of request bodies: 1 is fastest (log batches about 5x "
+                  "smaller), 9 smallest; 6 takes about 1.8x the CPU time of 1 for about 6x.")
                   .types(http)
                   .check(check_gzip_level));
   o.push_back(D(

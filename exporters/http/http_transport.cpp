@@ -14,8 +14,8 @@
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
+#include <libdeflate.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -55,25 +55,20 @@ std::string base64(std::string_view text) {
   return out.str();
 }
 
-// gzip (RFC 1952) of `in` at zlib `level`, in one deflate() call into a buffer sized by
-// deflateBound(): the body is compressed once per batch, so the stream's setup cost is
-// negligible and no intermediate stream buffers or copies are needed.
+// gzip (RFC 1952) of `in` at `level`, with libdeflate: bodies are compressed whole, once per
+// batch, which is what it is built for, and at level 1 it is ~1.7x faster than zlib's level 1
+// while compressing log batches better (5.4x against 4.7x; bench/README.md). Compression was
+// the largest cost of the agent with gzip on.
 std::string gzip(std::string_view in, int level) {
-  z_stream z{};
-  // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("gzip: cannot initialise zlib at level " + std::to_string(level));
+  std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> c(
+      libdeflate_alloc_compressor(level), &libdeflate_free_compressor);
+  if (!c)
+    throw std::runtime_error("gzip: cannot set up compression at level " + std::to_string(level));
   std::string out;
-  out.resize(deflateBound(&z, static_cast<uLong>(in.size())));
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  const auto produced = z.total_out;
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END)
-    throw std::runtime_error("gzip: deflate failed (" + std::to_string(rc) + ")");
+  out.resize(libdeflate_gzip_compress_bound(c.get(), in.size()));
+  const size_t produced =
+      libdeflate_gzip_compress(c.get(), in.data(), in.size(), out.data(), out.size());
+  if (produced == 0) throw std::runtime_error("gzip: compression failed");
   out.resize(produced);
   // The bound is the input size plus a little: give the unused part back, because the body
   // is kept until the batch has a final outcome.
