@@ -1,8 +1,5 @@
 #include "core/klog_json_parser.h"
-#include "core/field_sink.h"
-#include "core/utf8.h"
 
-#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -10,342 +7,18 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "core/field_sink.h"
+#include "core/json_scanner.h"
 
 namespace kj {
 namespace {
 
 // Nesting allowed inside one member value; zap output nests a few levels, and a bound keeps
 // the recursive validator's stack use small on hostile input.
-constexpr int kMaxDepth = 512;
-
-constexpr bool is_ws(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+constexpr JsonNestingLimit kNesting{.depth = 512, .containers_only = true};
 
 constexpr bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-constexpr int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Bytes that can be copied as they are inside a JSON string: printable ASCII except `"`, `\`.
-constexpr std::array<bool, 256> kPlainStringByte = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0x20; c < 0x80; ++c) t[static_cast<size_t>(c)] = true;
-  t[static_cast<unsigned char>('"')] = false;
-  t[static_cast<unsigned char>('\\')] = false;
-  return t;
-}();
-
-// Index of the first byte at or after s[i] that kPlainStringByte does not cover, or s.size().
-// Strings are nearly all of a record's bytes, so they are scanned 16 bytes at a time where
-// SSE2 is available.
-size_t find_string_stop(std::string_view s, size_t i) {
-  const size_t n = s.size();
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(0x20);
-  for (; i + 16 <= n; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    // Signed compare: bytes >= 0x80 are negative, so one test catches controls and non-ASCII.
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
-                     _mm_cmplt_epi8(block, space));
-    const int mask = _mm_movemask_epi8(hits);
-    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-  }
-#endif
-  while (i < n && kPlainStringByte[static_cast<unsigned char>(s[i])]) ++i;
-  return i;
-}
-
-// A span of validated JSON value text.
-struct ValueSpan {
-  size_t begin = 0, end = 0;
-  bool has_ws = false;  // whitespace between tokens, which the compact form drops
-  char kind = 0;        // first byte: '"', '{', '[', 't', 'f', 'n', or '-'/digit for numbers
-};
-
-// Cursor over one line; every method validates as it goes and returns false on the first
-// byte that is not JSON.
-class JsonScanner {
- public:
-  explicit JsonScanner(std::string_view s) : s_(s) {}
-
-  size_t pos() const { return i_; }
-  bool at_end() const { return i_ >= s_.size(); }
-  bool skip_ws() {
-    const size_t start = i_;
-    while (i_ < s_.size() && is_ws(s_[i_])) ++i_;
-    return i_ != start;
-  }
-  bool take(char c) {
-    if (i_ >= s_.size() || s_[i_] != c) return false;
-    ++i_;
-    return true;
-  }
-  bool peek_is(char c) const { return i_ < s_.size() && s_[i_] == c; }
-
-  // String at the cursor (which is on '"'): decoded bytes appended to `out`.
-  bool read_string(std::string& out) {
-    ++i_;
-    const size_t n = s_.size();
-    while (true) {
-      const size_t run = i_;
-      i_ = find_string_stop(s_, i_);
-      out.append(s_.data() + run, i_ - run);
-      if (i_ >= n) return false;
-      const auto c = static_cast<unsigned char>(s_[i_]);
-      if (c == '"') {
-        ++i_;
-        return true;
-      }
-      if (c == '\\') {
-        if (!read_escape(out)) return false;
-        continue;
-      }
-      if (c < 0x20) return false;  // raw control characters must be escaped
-      const size_t len = utf8_sequence_length(std::string_view(s_.data(), n), i_);
-      if (len == 0) return false;
-      out.append(s_.data() + i_, len);
-      i_ += len;
-    }
-  }
-
-  // String at the cursor as a view: into the input when it has no escapes (the usual case
-  // for keys, so no copy), else decoded into `scratch`.
-  bool read_string_view(std::string_view& view, std::string& scratch) {
-    const size_t begin = i_ + 1;
-    const size_t k = find_string_stop(s_, begin);
-    if (k < s_.size() && s_[k] == '"') {
-      view = s_.substr(begin, k - begin);
-      i_ = k + 1;
-      return true;
-    }
-    scratch.clear();
-    if (!read_string(scratch)) return false;
-    view = scratch;
-    return true;
-  }
-
-  // Any value at the cursor, validated, without decoding.
-  bool skip_value(ValueSpan& v) {
-    v.begin = i_;
-    v.has_ws = false;
-    if (at_end()) return false;
-    v.kind = s_[i_];
-    if (!skip_value_at(v, 0)) return false;
-    v.end = i_;
-    return true;
-  }
-
-  std::string_view text(const ValueSpan& v) const { return s_.substr(v.begin, v.end - v.begin); }
-
- private:
-  bool read_escape(std::string& out) {
-    ++i_;  // the backslash
-    if (i_ >= s_.size()) return false;
-    const char e = s_[i_++];
-    switch (e) {
-      case '"':
-        out.push_back('"');
-        return true;
-      case '\\':
-        out.push_back('\\');
-        return true;
-      case '/':
-        out.push_back('/');
-        return true;
-      case 'b':
-        out.push_back('\b');
-        return true;
-      case 'f':
-        out.push_back('\f');
-        return true;
-      case 'n':
-        out.push_back('\n');
-        return true;
-      case 'r':
-        out.push_back('\r');
-        return true;
-      case 't':
-        out.push_back('\t');
-        return true;
-      case 'u':
-        break;
-      default:
-        return false;
-    }
-    int32_t unit = read_hex4();
-    if (unit < 0) return false;
-    uint32_t rune = static_cast<uint32_t>(unit);
-    if (unit >= 0xD800 && unit <= 0xDBFF) {
-      // A high surrogate pairs only with an immediately following `\u` low surrogate;
-      // otherwise it stands alone and the next escape is decoded on its own.
-      if (s_.size() - i_ >= 6 && s_[i_] == '\\' && s_[i_ + 1] == 'u') {
-        const size_t save = i_;
-        i_ += 2;
-        const int32_t low = read_hex4();
-        if (low < 0) return false;
-        if (low >= 0xDC00 && low <= 0xDFFF) {
-          rune = 0x10000 + ((static_cast<uint32_t>(unit) - 0xD800) << 10) +
-                 (static_cast<uint32_t>(low) - 0xDC00);
-        } else {
-          i_ = save;
-          rune = 0xFFFD;
-        }
-      } else {
-        rune = 0xFFFD;
-      }
-    } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
-      rune = 0xFFFD;
-    }
-    append_utf8(out, rune);
-    return true;
-  }
-
-  int32_t read_hex4() {
-    if (s_.size() - i_ < 4) return -1;
-    int32_t v = 0;
-    for (int k = 0; k < 4; ++k) {
-      const int d = hex_value(s_[i_ + static_cast<size_t>(k)]);
-      if (d < 0) return -1;
-      v = v * 16 + d;
-    }
-    i_ += 4;
-    return v;
-  }
-
-  // Validates a string without keeping its bytes.
-  bool skip_string() {
-    ++i_;
-    const size_t n = s_.size();
-    while (true) {
-      i_ = find_string_stop(s_, i_);
-      if (i_ >= n) return false;
-      const auto c = static_cast<unsigned char>(s_[i_]);
-      if (c == '"') {
-        ++i_;
-        return true;
-      }
-      if (c == '\\') {
-        ++i_;
-        if (i_ >= n) return false;
-        const char e = s_[i_++];
-        if (e == 'u') {
-          if (read_hex4() < 0) return false;
-        } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' &&
-                   e != 'r' && e != 't') {
-          return false;
-        }
-        continue;
-      }
-      if (c < 0x20) return false;
-      const size_t len = utf8_sequence_length(std::string_view(s_.data(), n), i_);
-      if (len == 0) return false;
-      i_ += len;
-    }
-  }
-
-  bool skip_number() {
-    const size_t n = s_.size();
-    take('-');
-    if (i_ >= n || !is_digit(s_[i_])) return false;
-    if (s_[i_] == '0') {
-      ++i_;
-    } else {
-      while (i_ < n && is_digit(s_[i_])) ++i_;
-    }
-    if (take('.')) {
-      if (i_ >= n || !is_digit(s_[i_])) return false;
-      while (i_ < n && is_digit(s_[i_])) ++i_;
-    }
-    if (i_ < n && (s_[i_] == 'e' || s_[i_] == 'E')) {
-      ++i_;
-      if (!take('+')) take('-');
-      if (i_ >= n || !is_digit(s_[i_])) return false;
-      while (i_ < n && is_digit(s_[i_])) ++i_;
-    }
-    return true;
-  }
-
-  bool skip_literal(std::string_view word) {
-    if (s_.substr(i_, word.size()) != word) return false;
-    i_ += word.size();
-    return true;
-  }
-
-  bool ws(ValueSpan& v) {
-    if (skip_ws()) v.has_ws = true;
-    return !at_end();
-  }
-
-  bool skip_value_at(ValueSpan& v, int depth) {
-    switch (s_[i_]) {
-      case '"':
-        return skip_string();
-      case 't':
-        return skip_literal("true");
-      case 'f':
-        return skip_literal("false");
-      case 'n':
-        return skip_literal("null");
-      case '{':
-      case '[':
-        break;
-      default:
-        return skip_number();
-    }
-    if (depth >= kMaxDepth) return false;
-    const bool object = s_[i_] == '{';
-    const char close = object ? '}' : ']';
-    ++i_;
-    if (!ws(v)) return false;
-    if (take(close)) return true;
-    while (true) {
-      if (object) {
-        if (!peek_is('"') || !skip_string() || !ws(v) || !take(':') || !ws(v)) return false;
-      }
-      if (!skip_value_at(v, depth + 1) || !ws(v)) return false;
-      if (take(close)) return true;
-      if (!take(',') || !ws(v)) return false;
-    }
-  }
-
-  std::string_view s_;
-  size_t i_ = 0;
-};
-
-// The value's JSON text without whitespace between tokens.
-void append_compact(std::string_view text, bool has_ws, std::string& out) {
-  if (!has_ws) {
-    out.append(text);
-    return;
-  }
-  bool in_string = false;
-  for (size_t k = 0; k < text.size(); ++k) {
-    const char c = text[k];
-    if (in_string) {
-      out.push_back(c);
-      if (c == '\\') {
-        out.push_back(text[++k]);  // validated: an escape always has a next byte
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (!is_ws(c)) {
-      out.push_back(c);
-      in_string = c == '"';
-    }
-  }
 }
 
 // Exact `ts` decoding (FORMATS.md §3.1, §10): the JSON number text, already validated, is
@@ -429,7 +102,7 @@ std::optional<int> verbosity_from_text(std::string_view t) {
 }
 
 bool parse_object(std::string_view line, ParsedLine& out) {
-  JsonScanner sc(line);
+  JsonScanner sc(line, kNesting);
   sc.skip_ws();
   if (!sc.take('{')) return false;
   sc.skip_ws();
@@ -437,7 +110,7 @@ bool parse_object(std::string_view line, ParsedLine& out) {
   FieldSink sink(out.fields);
   bool has_msg = false, has_ts = false, has_v = false;
   std::string key_scratch;
-  ValueSpan span;
+  JsonValueSpan span;
 
   if (!sc.take('}')) {
     while (true) {
@@ -464,7 +137,7 @@ bool parse_object(std::string_view line, ParsedLine& out) {
           if (!sc.read_string(*target)) return false;
         } else {
           if (!sc.skip_value(span)) return false;
-          append_compact(sc.text(span), span.has_ws, *target);
+          sc.append_compact(span, JsonStringText::as_written, *target);
         }
       } else if (key == "ts" && !is_string && !sc.peek_is('{') && !sc.peek_is('[')) {
         if (!sc.skip_value(span)) return false;
@@ -478,7 +151,7 @@ bool parse_object(std::string_view line, ParsedLine& out) {
         if (!sc.skip_value(span)) return false;
         has_v = true;
         out.level_raw.assign("v=");
-        append_compact(sc.text(span), span.has_ws, out.level_raw);
+        sc.append_compact(span, JsonStringText::as_written, out.level_raw);
         out.verbosity.reset();
         if (span.kind == '-' || is_digit(span.kind))
           out.verbosity = verbosity_from_text(sc.text(span));
@@ -488,7 +161,7 @@ bool parse_object(std::string_view line, ParsedLine& out) {
           if (!sc.read_string(value)) return false;
         } else {
           if (!sc.skip_value(span)) return false;
-          append_compact(sc.text(span), span.has_ws, value);
+          sc.append_compact(span, JsonStringText::as_written, value);
         }
       }
 

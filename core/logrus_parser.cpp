@@ -1,10 +1,14 @@
 #include "core/logrus_parser.h"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cstddef>
+#include <functional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/json_scanner.h"
 #include "core/logrus_level.h"
 #include "core/rfc3339.h"
 #include "core/utf8.h"
@@ -19,8 +23,8 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 // line that ends in junk would rescan the rest of the line: quadratic.
 constexpr int kMaxQuotesPastKeyCandidate = 32;
 
-// Deeper JSON is rejected rather than parsed: nlohmann's dump() recurses, and no logrus field
-// is nested anywhere near this.
+// Deeper JSON is rejected rather than parsed: the scanner recurses, and no logrus field is
+// nested anywhere near this.
 constexpr int kMaxJsonDepth = 64;
 
 constexpr Rfc3339Options kLogrusTime{.allow_blank_separator = true};
@@ -182,6 +186,15 @@ class FieldWriter {
     auto& f = next();
     f.first.assign(key);
     f.second.assign(value);
+  }
+  size_t size() const { return n_; }
+  // Takes out the field at `at`, keeping the order of the others; the removed pair's strings
+  // move behind the written ones, so their capacity is still reused.
+  void remove(size_t at) {
+    std::rotate(fields_.begin() + static_cast<std::ptrdiff_t>(at),
+                fields_.begin() + static_cast<std::ptrdiff_t>(at) + 1,
+                fields_.begin() + static_cast<std::ptrdiff_t>(n_));
+    --n_;
   }
   void finish() { fields_.resize(n_); }
 
@@ -578,60 +591,120 @@ bool parse_tty(std::string_view line, ParsedLine& out) {
 
 // --- JSON formatter -------------------------------------------------------------------------
 
-bool parse_json(std::string_view line, ParsedLine& out) {
-  using Json = nlohmann::ordered_json;
-  // A raw NUL is invalid anywhere in JSON, but nlohmann takes one outside a string for the end
-  // of the input and would accept `{...}\0junk`.
-  if (line.find('\0') != std::string_view::npos) return false;
-  try {
-    bool too_deep = false;
-    const Json doc = Json::parse(
-        line.begin(), line.end(),
-        [&too_deep](int depth, Json::parse_event_t, Json&) {
-          if (depth > kMaxJsonDepth) too_deep = true;
-          return !too_deep;
-        },
-        /*allow_exceptions=*/false);
-    if (too_deep || !doc.is_object()) return false;
-    const auto level = doc.find("level");
-    if (level == doc.end() || !level->is_string()) return false;
-    if (!doc.contains("msg") && !doc.contains("time")) return false;
-
-    auto json_text = [](const Json& v) {
-      return v.dump(-1, ' ', false, Json::error_handler_t::replace);
-    };
-    FieldWriter fields(out.fields);
-    out.format = LineFormat::logrus_json;
-    bool time_seen = false, msg_seen = false;
-    for (auto it = doc.begin(); it != doc.end(); ++it) {
-      const std::string& key = it.key();
-      const Json& v = it.value();
-      if (it == level) {
-        out.level_raw = v.get_ref<const std::string&>();
-        out.severity = logrus_level_severity(out.level_raw);
-      } else if (key == "time" && !time_seen) {
-        time_seen = true;
-        if (v.is_string()) {
-          set_time(v.get_ref<const std::string&>(), out, fields);
-        } else {
-          fields.add(key, json_text(v));
-        }
-      } else if (key == "msg" && !msg_seen) {
-        msg_seen = true;
-        out.message = v.is_string() ? v.get_ref<const std::string&>() : json_text(v);
-      } else if (v.is_string()) {
-        fields.add(key, v.get_ref<const std::string&>());
-      } else {
-        fields.add(key, json_text(v));
+// Top-level keys are unique in the result, as when the object is read into a map: a repeated
+// key keeps the position of its first occurrence and takes the value of its last (Go's
+// encoding/json keeps the last too, and so did the DOM-based parser this one replaced). Lines
+// with many keys are indexed by hash rather than compared with every earlier key.
+class FieldIndex {
+ public:
+  // The index of `key` among the first `n` fields, or npos.
+  size_t find(const Fields& fields, size_t n, std::string_view key) {
+    if (n <= kLinear) {
+      for (size_t k = 0; k < n; ++k) {
+        if (fields[k].first == key) return k;
       }
+      return std::string_view::npos;
     }
-    fields.finish();
+    for (; indexed_ < n; ++indexed_) {
+      by_hash_.emplace(std::hash<std::string_view>{}(fields[indexed_].first), indexed_);
+    }
+    const auto [begin, end] = by_hash_.equal_range(std::hash<std::string_view>{}(key));
+    for (auto it = begin; it != end; ++it) {
+      if (fields[it->second].first == key) return it->second;
+    }
+    return std::string_view::npos;
+  }
+
+ private:
+  static constexpr size_t kLinear = 16;
+  std::unordered_multimap<size_t, size_t> by_hash_;
+  size_t indexed_ = 0;
+};
+
+// One pass over the object with JsonScanner: no document is built. What differs from reading
+// it into a DOM and re-serializing (the earlier implementation):
+//  * a non-string value keeps its input text, compacted: numbers as written (`1e5`, `1.50`,
+//    integers of any length) rather than re-printed through a double (`100000.0`, `1.5`);
+//    a repeated key inside it is kept rather than collapsed. Strings inside it are still
+//    written with the fewest escapes (Go's HTML-safe `\u003c` reads `<`, as in a top-level
+//    string value).
+//  * a `\u` escape of a lone surrogate decodes to U+FFFD, as Go's encoding/json (the writer
+//    of these lines) and the klog JSON parser do, instead of failing the whole line.
+bool parse_json(std::string_view line, ParsedLine& out) {
+  // Any value nested in more than kMaxJsonDepth containers (the top-level object counts) is
+  // rejected. A raw NUL is invalid anywhere in JSON and the scanner rejects it like any other
+  // stray byte.
+  JsonScanner sc(line, {.depth = kMaxJsonDepth, .containers_only = false});
+  if (!sc.take('{')) return false;
+  sc.skip_ws();
+
+  FieldWriter fields(out.fields);
+  Fields& written = out.fields;
+  FieldIndex index;
+  bool level_string = false, msg_seen = false, time_string = false;
+  size_t time_at = std::string_view::npos;  // the field `time` holds its value until the end
+  std::string key_scratch;
+  JsonValueSpan span;
+
+  // The value at the cursor into `dst`: decoded if a string, else its compact JSON text.
+  auto read_value = [&sc, &span](std::string& dst, bool* is_string) {
+    dst.clear();
+    const bool string = sc.peek_is('"');
+    if (is_string) *is_string = string;
+    if (string) return sc.read_string(dst);
+    if (!sc.skip_value(span)) return false;
+    sc.append_compact(span, JsonStringText::minimal_escapes, dst);
     return true;
-  } catch (...) {
-    // Only allocation can throw here; treat it as "not parsed" rather than unwinding through
-    // the collector.
+  };
+
+  if (!sc.take('}')) {
+    while (true) {
+      if (!sc.peek_is('"')) return false;
+      std::string_view key;
+      if (!sc.read_string_view(key, key_scratch)) return false;
+      sc.skip_ws();
+      if (!sc.take(':')) return false;
+      sc.skip_ws();
+      if (sc.at_end()) return false;
+
+      bool ok = false;
+      if (key == "level") {
+        ok = read_value(out.level_raw, &level_string);
+      } else if (key == "msg") {
+        msg_seen = true;
+        ok = read_value(out.message, nullptr);
+      } else {
+        size_t at = key == "time" ? time_at : index.find(written, fields.size(), key);
+        if (at == std::string_view::npos) {
+          at = fields.size();
+          fields.next().first.assign(key);
+          if (key == "time") time_at = at;
+        }
+        ok = read_value(written[at].second, key == "time" ? &time_string : nullptr);
+      }
+      if (!ok) return false;
+
+      sc.skip_ws();
+      if (sc.take('}')) break;
+      if (!sc.take(',')) return false;
+      sc.skip_ws();
+    }
+  }
+  sc.skip_ws();
+  if (!sc.at_end() || !level_string || (!msg_seen && time_at == std::string_view::npos)) {
     return false;
   }
+
+  if (time_at != std::string_view::npos && time_string) {
+    if (auto ns = parse_rfc3339_ns(written[time_at].second, kLogrusTime)) {
+      out.time_ns = *ns;
+      fields.remove(time_at);
+    }
+  }
+  fields.finish();
+  out.format = LineFormat::logrus_json;
+  out.severity = logrus_level_severity(out.level_raw);
+  return true;
 }
 
 }  // namespace

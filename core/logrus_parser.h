@@ -33,9 +33,11 @@ struct LogrusDetails {
 //   key=value: the first key must be `time` or `level`, and `level` must be one of the first
 //     kLogrusMaxLeadingKeys keys (the same rule as detect_logrus_level);
 //   tty: a known level tag followed by `[...]` (parse_logrus_tty_header);
-//   json: a JSON object (first non-blank byte `{`) with a string `level` and a `msg` or `time`
-//     member, valid UTF-8, no raw NUL byte (nlohmann would take one for the end of the input),
-//     nested at most 64 deep. nlohmann::json parses it; nothing throws.
+//   json: a JSON object (first non-blank byte `{`) with a string `level` (its last
+//     occurrence) and a `msg` or `time` member; strings valid UTF-8, no raw NUL byte, no value
+//     inside more than 64 containers. Parsed in one pass (core/json_scanner.h); nothing throws.
+//     A repeated top-level key keeps its first position and its last value; non-string
+//     members keep their compact input text (numbers as written).
 //
 // On success (format logrus, or logrus_json for the JSON layout):
 //   severity/level_raw from `level` (logrus/zap/syslog names, slog levels like "INFO+2";

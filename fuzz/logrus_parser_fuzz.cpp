@@ -1,7 +1,7 @@
 // libFuzzer target for parse_logrus (and detect_logrus_level, which shares its tokenizer).
 // clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. fuzz/logrus_parser_fuzz.cpp \
 //   core/logrus_parser.cpp core/logrus_level.cpp core/rfc3339.cpp core/severity.cpp \
-//   core/time_format.cpp -o /tmp/logrus_fuzz
+//   core/time_format.cpp core/json_scanner.cpp core/utf8.cpp -o /tmp/logrus_fuzz
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

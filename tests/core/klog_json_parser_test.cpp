@@ -432,6 +432,15 @@ TEST(KlogJsonParser, NestingDepth) {
   for (int i = 0; i < 100000; ++i) deep_objects += "{\"a\":";
   deep_objects += "1" + std::string(100000, '}') + "}";
   EXPECT_TRUE(rejects(deep_objects));
+  // The exact bound: 512 containers nested in a member value, a scalar inside the innermost;
+  // a 513th container, even an empty one, is refused.
+  auto nested = [](int n, std::string_view inner) {
+    return R"({"msg":"m","o":)" + std::string(static_cast<size_t>(n), '[') + std::string(inner) +
+           std::string(static_cast<size_t>(n), ']') + "}";
+  };
+  EXPECT_EQ(parse_ok(nested(512, "1")).fields.at(0).second.size(), 1025u);
+  EXPECT_TRUE(rejects(nested(512, "[]")));
+  EXPECT_TRUE(rejects(nested(513, "")));
 }
 
 TEST(KlogJsonParser, ReusedOutputIsReset) {
