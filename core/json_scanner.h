@@ -119,6 +119,17 @@ class JsonScanner {
     return true;
   }
 
+  // An object member's name (the cursor is where a member should start) as read_string_view
+  // gives it, and the cursor moved past the `:` to the first byte of the value. False when
+  // the text there is not `"name" :` followed by something.
+  bool read_member_name(std::string_view& name, std::string& scratch) {
+    if (!peek_is('"') || !read_string_view(name, scratch)) return false;
+    skip_ws();
+    if (!take(':')) return false;
+    skip_ws();
+    return !at_end();
+  }
+
   // Any value at the cursor, validated, without decoding.
   bool skip_value(JsonValueSpan& v);
 

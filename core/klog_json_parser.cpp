@@ -114,13 +114,8 @@ bool parse_object(std::string_view line, ParsedLine& out) {
 
   if (!sc.take('}')) {
     while (true) {
-      if (!sc.peek_is('"')) return false;
       std::string_view key;
-      if (!sc.read_string_view(key, key_scratch)) return false;
-      sc.skip_ws();
-      if (!sc.take(':')) return false;
-      sc.skip_ws();
-      if (sc.at_end()) return false;
+      if (!sc.read_member_name(key, key_scratch)) return false;
 
       const bool is_string = sc.peek_is('"');
       // The record's own members; the last occurrence wins, as in a JSON object.

@@ -659,13 +659,8 @@ bool parse_json(std::string_view line, ParsedLine& out) {
 
   if (!sc.take('}')) {
     while (true) {
-      if (!sc.peek_is('"')) return false;
       std::string_view key;
-      if (!sc.read_string_view(key, key_scratch)) return false;
-      sc.skip_ws();
-      if (!sc.take(':')) return false;
-      sc.skip_ws();
-      if (sc.at_end()) return false;
+      if (!sc.read_member_name(key, key_scratch)) return false;
 
       bool ok = false;
       if (key == "level") {
