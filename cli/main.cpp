@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     fputs(kj::config::render_config_reference().c_str(), stdout);
     return 0;
   }
-  if (argc > 1 && strcmp(argv[1], "agent") == 0) return kj::agent::run_agent_command(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "agent") == 0)
+    return kj::agent::run_agent_command(argc - 1, argv + 1);
   try {
     std::string help;
     const auto opts = kj::cli::parse_query_options(argc, argv, now_us(), &help);

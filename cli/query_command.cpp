@@ -61,31 +61,35 @@ int run_query(const QueryOptions& o) {
     opts = &*with_cursor;
   }
 
-  std::unique_ptr<GrepFilter> grep;
+  // Each thread that filters gets its own filter: a -g matcher keeps per-match state.
+  RecordFilterFactory filters;
+  if (o.priority || o.grep || !o.components.empty()) {
+    filters = [&o]() -> journal::RecordFilter {
+      std::shared_ptr<const GrepFilter> g;
+      if (o.grep) g = std::make_shared<const GrepFilter>(*o.grep, o.case_sensitive);
+      return [&o, g](const Record& r) {
+        if (o.priority && !severity_in_range(r.severity, *o.priority)) return false;
+        if (!o.components.empty()) {
+          bool found = false;
+          for (const auto& c : o.components) found = found || c == r.component;
+          if (!found) return false;
+        }
+        if (!g || g->matches(r.message)) return true;
+        // Structured pairs left the message for the attributes; users still grep for them
+        // (pod=default/web-1), so match the line as short output shows it too.
+        if (r.attributes.empty()) return false;
+        thread_local std::string line;
+        line.assign(r.message);
+        append_attributes_text(line, r);
+        return g->matches(line);
+      };
+    };
+  }
   try {
-    if (o.grep) grep = std::make_unique<GrepFilter>(*o.grep, o.case_sensitive);
+    if (o.grep) GrepFilter check(*o.grep, o.case_sensitive);  // a bad pattern fails here
   } catch (const std::invalid_argument& e) {
     fprintf(stderr, "kjournal: %s\n", e.what());
     return 1;
-  }
-  journal::RecordFilter filter;
-  if (o.priority || grep || !o.components.empty()) {
-    filter = [&o, g = grep.get()](const Record& r) {
-      if (o.priority && !severity_in_range(r.severity, *o.priority)) return false;
-      if (!o.components.empty()) {
-        bool found = false;
-        for (const auto& c : o.components) found = found || c == r.component;
-        if (!found) return false;
-      }
-      if (!g || g->matches(r.message)) return true;
-      // Structured pairs left the message for the attributes; users still grep for them
-      // (pod=default/web-1), so match the line as short output shows it too.
-      if (r.attributes.empty()) return false;
-      thread_local std::string line;
-      line.assign(r.message);
-      append_attributes_text(line, r);
-      return g->matches(line);
-    };
   }
 
   // In follow mode Ctrl-C/SIGTERM end the loop cleanly (flush, store the cursor) instead of
@@ -104,7 +108,7 @@ int run_query(const QueryOptions& o) {
   int status = 0;
   SourceSet sources;
   try {
-    sources = open_sources(*opts, std::move(filter));
+    sources = open_sources(*opts, filters, fmt);
   } catch (const journal::JournalError& e) {
     fprintf(stderr, "kjournal: %s\n", e.what());
     return 1;
@@ -114,23 +118,29 @@ int run_query(const QueryOptions& o) {
   }
   for (const auto& w : sources.warnings) fprintf(stderr, "kjournal: warning: %s\n", w.c_str());
   journal::JournalReader* journal = sources.journal;
-  const std::vector<const file::FileQueryReader*> file_readers = sources.file_readers;
+  const std::vector<const file::FileQueryStats*> file_stats = sources.file_stats;
   // Files are read forward only, so with files in the merge -n and -r are applied to the
   // merged window here: a ring of the last N records, reversed at the end for -r.
   const bool files = wants_files(*opts);  // then the journal was opened forward, too
   const bool buffered = files && !o.follow && (o.lines || o.reverse);
   TimelineMerger merged(std::move(sources.sources), o.reverse && !files);
   try {
-    Record rec;
     if (buffered) {
-      std::deque<Record> window;
-      while (merged.next(rec)) {
-        window.push_back(std::move(rec));
-        if (o.lines && window.size() > *o.lines) window.pop_front();
+      // Formatted entries: a few hundred bytes each, where a Record holds a dozen strings.
+      std::deque<std::string> window;
+      std::string entry;
+      while (merged.next(entry)) {
+        window.push_back(std::move(entry));
+        entry.clear();
+        if (o.lines && window.size() > *o.lines) {
+          entry = std::move(window.front());  // reuses its buffer
+          entry.clear();
+          window.pop_front();
+        }
       }
       if (o.reverse) std::reverse(window.begin(), window.end());
-      for (const auto& r : window) {
-        fmt.append(out.buffer(), r);
+      for (const auto& e : window) {
+        out.buffer().append(e);
         ++shown;
         out.maybe_flush();
         if (out.broken()) break;
@@ -138,8 +148,7 @@ int run_query(const QueryOptions& o) {
       out.flush();
     } else {
       for (;;) {
-        while (!out.broken() && merged.next(rec)) {
-          fmt.append(out.buffer(), rec);
+        while (!out.broken() && merged.next(out.buffer())) {
           ++shown;
           out.maybe_flush();
         }
@@ -160,8 +169,8 @@ int run_query(const QueryOptions& o) {
   // Records of a file that cannot be read to its end (a truncated .gz, an I/O error) are
   // missing from the output: say which file, after the records so the warning is not lost in
   // a pager's first screen. journalctl likewise warns and goes on.
-  for (const auto* reader : file_readers)
-    for (const auto& problem : reader->stats().problems)
+  for (const auto* stats : file_stats)
+    for (const auto& problem : stats->problems)
       fprintf(stderr, "kjournal: warning: could not read all of a log file: %s\n", problem.c_str());
   if (journal) {
     const auto& st = journal->stats();

@@ -1,10 +1,13 @@
 #include "cli/source_set.h"
 
 #include <glob.h>
+#include <sched.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <set>
 
+#include "collectors/file/file_query_plan.h"
 #include "collectors/file/file_query_reader.h"
 #include "collectors/file/file_tailer.h"
 
@@ -22,6 +25,19 @@ constexpr const char* kComponentLogs[] = {"kube-apiserver",
                                           "etcd",
                                           "cloud-controller-manager",
                                           "cluster-autoscaler"};
+
+// A log path whose files hold less than this is read on the calling thread: starting threads
+// and handing text between them is not worth it.
+constexpr uint64_t kParallelMinBytes = uint64_t{4} << 20;
+
+uint64_t bytes_on_disk(const std::vector<file::RotatedFile>& files) {
+  uint64_t total = 0;
+  for (const auto& f : files) {
+    struct stat st {};
+    if (stat(f.path.c_str(), &st) == 0) total += static_cast<uint64_t>(st.st_size);
+  }
+  return total;
+}
 
 std::vector<std::string> expand(const std::string& pattern) {
   std::vector<std::string> out;
@@ -58,6 +74,13 @@ std::unique_ptr<RecordSource> filtered(std::unique_ptr<RecordSource> s,
 
 }  // namespace
 
+unsigned file_reading_threads() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return static_cast<unsigned>(std::clamp(CPU_COUNT(&set), 1, 4));
+}
+
 bool wants_files(const QueryOptions& o) {
   // -u names journal units; log files have none.
   return o.files && (o.units.empty() || !o.file_globs.empty());
@@ -70,8 +93,13 @@ std::vector<std::string> default_log_patterns(const std::string& log_dir) {
   return out;
 }
 
-SourceSet open_sources(const QueryOptions& o, journal::RecordFilter filter) {
+SourceSet open_sources(const QueryOptions& o, const RecordFilterFactory& filters,
+                       RecordFormatter& formatter) {
   SourceSet set;
+  const journal::RecordFilter filter = filters ? filters() : journal::RecordFilter{};
+  auto formatted = [&formatter](std::unique_ptr<RecordSource> s) {
+    return std::make_unique<FormattingSource>(std::move(s), formatter);
+  };
   std::string journal_error;
   if (o.journal) {
     journal::JournalQuery q;
@@ -99,7 +127,7 @@ SourceSet open_sources(const QueryOptions& o, journal::RecordFilter filter) {
       set.journal = reader.get();
       for (const auto& p : reader->inventory().problems)
         set.warnings.push_back("skipping " + p.path + ": " + p.reason);
-      set.sources.push_back(std::move(reader));
+      set.sources.push_back(formatted(std::move(reader)));
     } catch (const journal::JournalError& e) {
       // An explicitly named journal must be readable; the local one may be absent on hosts
       // that log to /var/log only.
@@ -116,9 +144,11 @@ SourceSet open_sources(const QueryOptions& o, journal::RecordFilter filter) {
       t.globs = patterns;
       t.klog_zone = o.timezone;
       t.start_at_end = true;
-      set.sources.push_back(filtered(std::make_unique<file::FileTailer>(std::move(t)), filter));
+      set.sources.push_back(
+          formatted(filtered(std::make_unique<file::FileTailer>(std::move(t)), filter)));
       ++set.file_sources;
     } else {
+      const unsigned threads = file_reading_threads();
       std::set<std::string> seen;
       for (const auto& pattern : patterns) {
         // A literal path is passed even when only its rotated siblings exist.
@@ -131,10 +161,19 @@ SourceSet open_sources(const QueryOptions& o, journal::RecordFilter filter) {
           if (o.since_us) fo.since_ns = *o.since_us * 1000;
           if (o.until_us) fo.until_ns = *o.until_us * 1000;
           fo.klog_zone = o.timezone;
-          auto reader = std::make_unique<file::FileQueryReader>(path, fo);
-          if (reader->files().empty()) continue;
-          set.file_readers.push_back(reader.get());
-          set.sources.push_back(filtered(std::move(reader), filter));
+          const auto files = file::files_to_query(path, fo.include_rotated);
+          if (files.empty()) continue;
+          if (threads > 1 && bytes_on_disk(files) >= kParallelMinBytes) {
+            ParallelReadOptions p;
+            p.threads = threads;
+            auto reader = std::make_unique<ParallelFileSource>(path, fo, o.format, filters, p);
+            set.file_stats.push_back(&reader->stats());
+            set.sources.push_back(std::move(reader));
+          } else {
+            auto reader = std::make_unique<file::FileQueryReader>(path, fo);
+            set.file_stats.push_back(&reader->stats());
+            set.sources.push_back(formatted(filtered(std::move(reader), filter)));
+          }
           ++set.file_sources;
         }
       }

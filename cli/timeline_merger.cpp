@@ -5,46 +5,38 @@
 
 namespace kj::cli {
 
-TimelineMerger::TimelineMerger(std::vector<std::unique_ptr<RecordSource>> sources, bool reverse)
-    : reverse_(reverse) {
-  for (auto& s : sources) slots_.push_back(Slot{std::move(s), Record{}, false});
-}
+TimelineMerger::TimelineMerger(std::vector<std::unique_ptr<EntrySource>> sources, bool reverse)
+    : sources_(std::move(sources)), reverse_(reverse) {}
 
-bool TimelineMerger::next(Record& out) {
-  // One source (only the journal, or one log file) needs no merge: read straight into `out`,
-  // which keeps its buffers, instead of moving a whole Record through the slot per record.
-  if (slots_.size() == 1 && !slots_[0].has_head) return slots_[0].source->next(out);
+bool TimelineMerger::next(std::string& out) {
   // A linear scan beats a heap for the handful of sources a node has (journal plus a dozen
-  // files), and keeps each head in place without moving Records around.
-  Slot* best = nullptr;
-  for (auto& s : slots_) {
-    if (!s.has_head) s.has_head = s.source->next(s.head);
-    if (!s.has_head) continue;
-    if (!best) {
-      best = &s;
-      continue;
+  // files). Equal keys: the earlier source first.
+  EntrySource* best = nullptr;
+  int64_t best_key = 0;
+  for (auto& s : sources_) {
+    int64_t key;
+    if (!s->peek(key)) continue;
+    if (!best || (reverse_ ? key > best_key : key < best_key)) {
+      best = s.get();
+      best_key = key;
     }
-    const int64_t a = order_key(s.head), b = order_key(best->head);
-    if (reverse_ ? a > b : a < b) best = &s;
   }
   if (!best) return false;
-  std::swap(out, best->head);  // hands over the strings; the slot refills on the next call
-  best->has_head = false;
+  best->take(out);
   return true;
 }
 
 bool TimelineMerger::finished() const {
-  return std::all_of(slots_.begin(), slots_.end(),
-                     [](const Slot& s) { return !s.has_head && s.source->finished(); });
+  return std::all_of(sources_.begin(), sources_.end(), [](const auto& s) { return s->finished(); });
 }
 
 void TimelineMerger::wait(uint64_t timeout_us) {
   // Only the journal can block on a change notification; file sources poll. Give each a
   // share of the timeout so a quiet journal does not delay file lines by the full period.
-  if (slots_.empty()) return;
-  const uint64_t share = timeout_us / slots_.size();
-  for (auto& s : slots_)
-    if (!s.source->finished()) s.source->wait(share);
+  if (sources_.empty()) return;
+  const uint64_t share = timeout_us / sources_.size();
+  for (auto& s : sources_)
+    if (!s->finished()) s->wait(share);
 }
 
 }  // namespace kj::cli

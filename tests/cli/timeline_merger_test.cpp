@@ -7,21 +7,23 @@
 namespace kj::cli {
 namespace {
 
-// A source over a fixed list; `available` limits what it delivers before wait() (follow).
-class ListSource : public RecordSource {
+// A source over a fixed list, entries "<time> <name>"; `available` limits what it delivers
+// before wait() (follow).
+class ListSource : public EntrySource {
  public:
   ListSource(std::vector<int64_t> times, std::string name, size_t available = SIZE_MAX)
       : name_(std::move(name)), available_(available) {
     for (auto t : times) pending_.push_back(t);
   }
-  bool next(Record& out) override {
+  bool peek(int64_t& key) override {
     if (pending_.empty() || available_ == 0) return false;
-    out.clear();
-    out.time_ns = pending_.front();
-    out.source = name_;
+    key = pending_.front();
+    return true;
+  }
+  void take(std::string& out) override {
+    out += std::to_string(pending_.front()) + " " + name_;
     pending_.pop_front();
     --available_;
-    return true;
   }
   bool finished() const override { return pending_.empty(); }
   void wait(uint64_t) override { available_ = SIZE_MAX; }
@@ -34,13 +36,17 @@ class ListSource : public RecordSource {
 
 std::vector<std::pair<int64_t, std::string>> drain(TimelineMerger& m) {
   std::vector<std::pair<int64_t, std::string>> out;
-  Record r;
-  while (m.next(r)) out.emplace_back(r.time_ns, r.source);
+  std::string entry;
+  while (m.next(entry)) {
+    const size_t blank = entry.find(' ');
+    out.emplace_back(std::stoll(entry.substr(0, blank)), entry.substr(blank + 1));
+    entry.clear();
+  }
   return out;
 }
 
 TEST(TimelineMerger, MergesSortedSourcesStably) {
-  std::vector<std::unique_ptr<RecordSource>> s;
+  std::vector<std::unique_ptr<EntrySource>> s;
   s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{1, 4, 4, 9}, "journal"));
   s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{2, 4, 10}, "a.log"));
   s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{}, "empty.log"));
@@ -54,7 +60,7 @@ TEST(TimelineMerger, MergesSortedSourcesStably) {
 }
 
 TEST(TimelineMerger, Reverse) {
-  std::vector<std::unique_ptr<RecordSource>> s;
+  std::vector<std::unique_ptr<EntrySource>> s;
   s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{9, 5, 1}, "j"));
   s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{7, 6}, "f"));
   TimelineMerger m(std::move(s), true);
@@ -64,7 +70,7 @@ TEST(TimelineMerger, Reverse) {
 }
 
 TEST(TimelineMerger, FollowDoesNotWaitForQuietSources) {
-  std::vector<std::unique_ptr<RecordSource>> s;
+  std::vector<std::unique_ptr<EntrySource>> s;
   s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{1, 2, 3}, "busy", 3));
   s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{0}, "quiet", 0));
   TimelineMerger m(std::move(s), false);
@@ -79,9 +85,43 @@ TEST(TimelineMerger, FollowDoesNotWaitForQuietSources) {
 TEST(TimelineMerger, OrderKeyPrefersJournalReceiveTime) {
   Record r;
   r.time_ns = 5;
-  EXPECT_EQ(TimelineMerger::order_key(r), 5);
+  EXPECT_EQ(order_key(r), 5);
   r.observed_time_ns = 7;
-  EXPECT_EQ(TimelineMerger::order_key(r), 7);
+  EXPECT_EQ(order_key(r), 7);
+}
+
+// Records of a RecordSource are formatted as they are taken, in merge order.
+class RecordList : public RecordSource {
+ public:
+  explicit RecordList(std::vector<std::string> messages) : messages_(std::move(messages)) {}
+  bool next(Record& out) override {
+    if (next_ == messages_.size()) return false;
+    out.clear();
+    out.time_ns = static_cast<int64_t>(next_ + 1) * 1'000'000'000;
+    out.message = messages_[next_++];
+    return true;
+  }
+  bool finished() const override { return next_ == messages_.size(); }
+  void wait(uint64_t) override {}
+
+ private:
+  std::vector<std::string> messages_;
+  size_t next_ = 0;
+};
+
+TEST(TimelineMerger, FormatsRecordSourcesWhenTaken) {
+  FormatOptions f;
+  f.mode = OutputMode::cat;
+  RecordFormatter fmt(f);
+  std::vector<std::unique_ptr<EntrySource>> s;
+  s.push_back(std::make_unique<FormattingSource>(
+      std::make_unique<RecordList>(std::vector<std::string>{"a", "c"}), fmt));
+  s.push_back(std::make_unique<ListSource>(std::vector<int64_t>{1'500'000'000}, "b"));
+  TimelineMerger m(std::move(s), false);
+  std::string out;
+  while (m.next(out)) out += "|";
+  EXPECT_EQ(out, "a\n|1500000000 b|c\n|");
+  EXPECT_TRUE(m.finished());
 }
 
 }  // namespace

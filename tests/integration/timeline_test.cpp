@@ -199,5 +199,66 @@ TEST(TimelineFiles, TruncatedGzipSiblingIsReportedAndTheRestShown) {
       << r.err;
 }
 
+// A log path large enough to be read by several threads (over 4 MiB, on a machine with more
+// than one CPU): every record arrives once, in order, and -n, -r, -g and the window behave as
+// they do for a small file.
+TEST(TimelineFiles, LargeFileIsCompleteAndInOrder) {
+  TempDir dir("kjt-large");
+  const fs::path logs = dir.path() / "log";
+  constexpr int kRecords = 120'000;
+  // Record i at 22:00:00 + i * 20 ms, one in 40 with a stack trace below it.
+  auto line = [](int i) {
+    const int ms = i * 20;
+    char head[64];
+    snprintf(head, sizeof head, "%c1127 22:%02d:%02d.%06d       7 sched.go:1] ", i % 97 ? 'I' : 'E',
+             ms / 60'000, ms / 1000 % 60, ms % 1000 * 1000);
+    std::string out = head + ("rec " + std::to_string(i) + " scheduled kube-system/p on n1\n");
+    if (i % 40 == 0) out += "goroutine 9 [running]:\nmain.run()\n\t/src/sched.go:1 +0x2f\n";
+    return out;
+  };
+  std::string older, live;
+  for (int i = 0; i < kRecords / 2; ++i) older += line(i);
+  for (int i = kRecords / 2; i < kRecords; ++i) live += line(i);
+  write_gzip(logs / "kube-scheduler.log.1.gz", older);
+  write_text(logs / "kube-scheduler.log", live);
+  ASSERT_GT(live.size(), size_t{4} << 20);
+  const std::vector<std::string> base = {"--no-journal", "--log-dir", logs.string(), "--timezone",
+                                         "UTC",          "-o",        "json"};
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = base;
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    RunResult r = run_kjournal(argv);
+    EXPECT_EQ(r.exit_code(), 0) << r.describe();
+    EXPECT_EQ(r.err, "");
+    std::vector<std::string> messages;
+    for (const auto& rec : parse_json_lines(r.out)) messages.push_back(rec.value("message", ""));
+    return messages;
+  };
+  auto rec = [](int i) {
+    std::string m = "rec " + std::to_string(i) + " scheduled kube-system/p on n1";
+    if (i % 40 == 0) m += "\ngoroutine 9 [running]:\nmain.run()\n\t/src/sched.go:1 +0x2f";
+    return m;
+  };
+
+  const auto all = run({});
+  ASSERT_EQ(all.size(), static_cast<size_t>(kRecords));
+  for (int i = 0; i < kRecords; ++i) ASSERT_EQ(all[static_cast<size_t>(i)], rec(i)) << "at " << i;
+
+  EXPECT_EQ(run({"-n", "3"}),
+            (std::vector<std::string>{rec(kRecords - 3), rec(kRecords - 2), rec(kRecords - 1)}));
+  EXPECT_EQ(run({"-r", "-n", "2"}),
+            (std::vector<std::string>{rec(kRecords - 1), rec(kRecords - 2)}));
+  EXPECT_EQ(run({"-g", "^rec 4242\\b"}), (std::vector<std::string>{rec(4242)}));
+  // -p err: the E records, i % 97 == 0.
+  const auto errors = run({"-p", "err"});
+  ASSERT_EQ(errors.size(), static_cast<size_t>((kRecords + 96) / 97));
+  EXPECT_EQ(errors[1], rec(97));
+  // 22:19:59.5 to 22:20:00.5: records 59975 to 60025, across the two files.
+  const auto window = run({"--since", "2026-11-27 22:19:59.5", "--until", "2026-11-27 22:20:00.5"});
+  ASSERT_EQ(window.size(), 51u);
+  EXPECT_EQ(window.front(), rec(59'975));
+  EXPECT_EQ(window.back(), rec(60'025));
+}
+
 }  // namespace
 }  // namespace kjt
