@@ -67,6 +67,16 @@ std::optional<std::string> read_head(int fd) {
   return head;
 }
 
+std::string read_at(int fd, uint64_t offset, size_t n) {
+  std::string out(n, '\0');
+  ssize_t got;
+  do {
+    got = pread(fd, out.data(), n, static_cast<off_t>(offset));
+  } while (got < 0 && errno == EINTR);
+  out.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  return out;
+}
+
 void append_hex64(std::string& out, uint64_t v) {
   static constexpr char kHex[] = "0123456789abcdef";
   char buf[16];

@@ -34,6 +34,9 @@ bool fingerprint_matches(const Fingerprint& known, std::string_view head);
 // Reads the first kFingerprintMaxBytes of an open plain file with pread (the file offset is
 // untouched). nullopt on a read error.
 std::optional<std::string> read_head(int fd);
+// Up to `n` bytes at `offset` of an open plain file (pread; the file offset is untouched);
+// fewer at its end, none on a read error.
+std::string read_at(int fd, uint64_t offset, size_t n);
 
 // 16 lowercase hex digits.
 void append_hex64(std::string& out, uint64_t v);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "collectors/file/file_identity.h"
 #include "collectors/file/file_query_options.h"
 #include "collectors/file/multiline_grouper.h"
 #include "collectors/file/since_bisection.h"
@@ -22,16 +23,6 @@ constexpr int64_t kMtimeSlackNs = int64_t{26} * 3600 * 1'000'000'000;
 constexpr uint64_t kBisectMinBytes = uint64_t{4} << 20;
 // How far past a cut point a record start is looked for at a time.
 constexpr size_t kScanBytes = 64 * 1024;
-
-std::string read_at(int fd, uint64_t offset, size_t n) {
-  std::string out(n, '\0');
-  ssize_t got;
-  do {
-    got = pread(fd, out.data(), n, static_cast<off_t>(offset));
-  } while (got < 0 && errno == EINTR);
-  out.resize(got > 0 ? static_cast<size_t>(got) : 0);
-  return out;
-}
 
 bool starts_klog_record(std::string_view line) {
   return record_start_format(line) == LineFormat::klog;

@@ -1,12 +1,10 @@
 #include "collectors/file/since_bisection.h"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "collectors/file/file_identity.h"
 #include "collectors/file/multiline_grouper.h"
 #include "core/cri_parser.h"
 #include "core/docker_json_parser.h"
@@ -22,21 +20,12 @@ constexpr size_t kProbeBytes = 64 * 1024;
 struct PlainFile {
   int fd;
   int64_t mtime_ns;
-  std::string read(uint64_t offset, size_t n) const {
-    std::string out(n, '\0');
-    ssize_t got;
-    do {
-      got = pread(fd, out.data(), n, static_cast<off_t>(offset));
-    } while (got < 0 && errno == EINTR);
-    out.resize(got > 0 ? static_cast<size_t>(got) : 0);
-    return out;
-  }
 };
 
 // The time of the first dated record that starts at or after `offset`, and where it starts.
 std::optional<int64_t> record_time_at(const PlainFile& file, KlogTimeResolver& klog_time,
                                       ParsedLine& probe, uint64_t offset, uint64_t* record_offset) {
-  const std::string chunk = file.read(offset, kProbeBytes);
+  const std::string chunk = read_at(file.fd, offset, kProbeBytes);
   size_t pos = 0;
   if (offset != 0) {
     // `offset` may be inside a line: start at the next one.
