@@ -45,7 +45,7 @@ class RecordFormatter {
   void append_short(std::string& out, const Record& r);
 
   FormatOptions opts_;
-  WallClock clock_;
+  ShortTimeFormatter time_;  // short outputs' timestamp, rendered once per second
   RecordJsonKeys keep_;
   RecordJsonWriter json_;
   std::string scratch_;

@@ -34,18 +34,25 @@ struct LocalStamp {
 struct ParsedLine {
   LineFormat format = LineFormat::unknown;
   Severity severity = Severity::unknown;
-  std::string level_raw;              // "E", "error", "v=1"
-  std::optional<int64_t> time_ns;     // absolute time, ns since the epoch (UTC)
+  std::string level_raw;                 // "E", "error", "v=1"
+  std::optional<int64_t> time_ns;        // absolute time, ns since the epoch (UTC)
   std::optional<LocalStamp> local_time;  // klog header time (needs year and zone)
   std::string message;
-  std::string caller;                 // "file.go:123" (klog header, klog-json "caller")
-  int64_t thread_id = -1;             // klog header's thread id (the writer's PID)
-  std::optional<int> verbosity;       // klog-json "v"
-  bool structured = false;            // klog: "msg" key=value form
+  std::string caller;            // "file.go:123" (klog header, klog-json "caller")
+  int64_t thread_id = -1;        // klog header's thread id (the writer's PID)
+  std::optional<int> verbosity;  // klog-json "v"
+  bool structured = false;       // klog: "msg" key=value form
   // Structured key/values in order of appearance, values as text (JSON values keep their
   // JSON text). Repeated keys are kept; consumers take the last.
   std::vector<std::pair<std::string, std::string>> fields;
+  // Not part of the result: field strings a record with fewer fields than the one before left
+  // over, kept with their buffers for the next record with more (FieldSink). A decoder passes
+  // `fields` on by swapping vectors, so without this every unstructured record in between
+  // would free the strings and the next structured one allocate them again. clear() keeps it.
+  std::vector<std::pair<std::string, std::string>> spare_fields;
 
+  // klog_parser.cpp's reset_keeping_fields() repeats this for all but `fields`: keep the two
+  // in step.
   void clear() {
     format = LineFormat::unknown;
     severity = Severity::unknown;

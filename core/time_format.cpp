@@ -143,8 +143,28 @@ size_t Rfc3339UtcFormatter::format(char* buf, int64_t us) {
 }
 
 void append_micros(std::string& out, int64_t us) {
-  out.push_back('.');
-  append_digits(out, us - floor_div(us, 1000000) * 1000000, 6);
+  // The fraction is always 0..999999: three digit pairs, one append.
+  const auto frac = static_cast<int>(us - floor_div(us, 1000000) * 1000000);
+  char buf[7];
+  buf[0] = '.';
+  char* p = put2(buf + 1, frac / 10000);
+  p = put2(p, frac / 100 % 100);
+  put2(p, frac % 100);
+  out.append(buf, sizeof buf);
+}
+
+void ShortTimeFormatter::append(std::string& out, int64_t secs) {
+  if (secs != secs_) {
+    text_.clear();
+    const CivilTime& t = clock_.at(secs);
+    if (style_ == Style::iso) {
+      append_iso_time(text_, t);
+    } else {
+      append_syslog_time(text_, t);
+    }
+    secs_ = secs;
+  }
+  out.append(text_);
 }
 
 const CivilTime& WallClock::at(int64_t secs) {

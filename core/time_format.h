@@ -55,4 +55,21 @@ void append_syslog_time(std::string& out, const CivilTime& t);
 void append_iso_time(std::string& out, const CivilTime& t);
 void append_micros(std::string& out, int64_t us);  // ".123456"
 
+// journalctl's short timestamp of a stream of times (the CLI's short outputs): the same bytes
+// as append_syslog_time / append_iso_time of WallClock(utc).at(secs), rendered once per second,
+// since consecutive log records nearly always share their second and the rendering (a digit at
+// a time) cost more than the rest of the timestamp handling.
+class ShortTimeFormatter {
+ public:
+  enum class Style { syslog, iso };
+  ShortTimeFormatter(bool utc, Style style) : clock_(utc), style_(style) {}
+  void append(std::string& out, int64_t secs);
+
+ private:
+  WallClock clock_;
+  Style style_;
+  int64_t secs_ = INT64_MIN;
+  std::string text_;  // the rendering of secs_
+};
+
 }  // namespace kj

@@ -23,13 +23,27 @@ std::string_view parent_dir(std::string_view path) {
   return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
 }
 
+// "00".."99": the offset goes into every record's id key, two digits per step.
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 void append_offset(std::string& out, uint64_t v) {
   char buf[20];
   char* p = buf + sizeof buf;
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
+  while (v >= 100) {
+    const auto pair = static_cast<size_t>(v % 100) * 2;
+    v /= 100;
+    *--p = kDigitPairs[pair + 1];
+    *--p = kDigitPairs[pair];
+  }
+  if (v >= 10) {
+    *--p = kDigitPairs[v * 2 + 1];
+    *--p = kDigitPairs[v * 2];
+  } else {
+    *--p = static_cast<char>('0' + v);
+  }
   out.append(p, static_cast<size_t>(buf + sizeof buf - p));
 }
 
@@ -46,6 +60,18 @@ bool is_hex(std::string_view s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return !s.empty();
+}
+
+// Moves `from`'s text to `to` (`from` is overwritten by the next parse). Short text that fits
+// `to` is copied: swapping strings that live in their inline buffers copies both buffers, and
+// a copy allocates nothing. Longer text swaps buffers, so neither side allocates.
+void take_string(std::string& to, std::string& from) {
+  constexpr size_t kCopyBelow = 32;
+  if (from.size() < kCopyBelow && from.size() <= to.capacity()) {
+    to.assign(from);
+  } else {
+    to.swap(from);
+  }
 }
 
 // Parses the record with the parser of the format its first line has. JSON and logrus records
@@ -121,9 +147,9 @@ int64_t FileRecordDecoder::now_ns() const {
 
 void FileRecordDecoder::fill_from_parsed(Record& out) {
   out.severity = parsed_.severity;
-  std::swap(out.level_raw, parsed_.level_raw);
-  std::swap(out.message, parsed_.message);
-  std::swap(out.caller, parsed_.caller);
+  take_string(out.level_raw, parsed_.level_raw);
+  take_string(out.message, parsed_.message);
+  take_string(out.caller, parsed_.caller);
   std::swap(out.attributes, parsed_.fields);
   out.pid = parsed_.thread_id >= 0 ? parsed_.thread_id : -1;
 }

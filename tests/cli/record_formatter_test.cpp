@@ -144,6 +144,70 @@ TEST(RecordFormatter, ShortIndentsContinuationLinesAndEscapesControls) {
                    "goroutine 1 [running]:\\x1b[31m\n");
 }
 
+// Attribute text is written in place and filtered only when it needs it: a byte that needs the
+// terminal filter anywhere in a long key or value (also past the first 16 bytes, and in the
+// last partial step) must give what filtering the whole text gives.
+TEST(RecordFormatter, ShortAttributesWithSpecialBytesAnywhere) {
+  Record r = kubelet_error();
+  r.caller.clear();
+  r.severity = Severity::info;
+  r.message = "m";
+  const std::string prefix = "Nov 27 22:50:00 node-1 kubelet[1234]: INFO m";
+  const std::string plain(37, 'v');
+  for (size_t at = 0; at < plain.size(); ++at) {
+    // A blank makes the value quoted; DEL in a value is shown as \x7f inside the quotes.
+    std::string v = plain;
+    v[at] = ' ';
+    r.attributes = {{"key", v}, {"klog_time", "skipped"}, {"n", "1"}};
+    EXPECT_EQ(render(mode(OutputMode::short_), r), prefix + " key=\"" + v + "\" n=1\n") << at;
+    v[at] = '\x7f';
+    r.attributes = {{"key", v}};
+    EXPECT_EQ(render(mode(OutputMode::short_), r),
+              prefix + " key=\"" + plain.substr(0, at) + "\\x7f" + plain.substr(at + 1) + "\"\n")
+        << at;
+    // A control byte in a key (keys are not quoted) goes through the terminal filter too.
+    std::string k = plain;
+    k[at] = '\x01';
+    r.attributes = {{k, "1"}};
+    EXPECT_EQ(render(mode(OutputMode::short_), r),
+              prefix + " " + plain.substr(0, at) + "\\x01" + plain.substr(at + 1) + "=1\n")
+        << at;
+    EXPECT_EQ(render(mode(OutputMode::cat), r),
+              "m " + plain.substr(0, at) + "\\x01" + plain.substr(at + 1) + "=1\n")
+        << at;
+    // Invalid UTF-8 in a key becomes U+FFFD.
+    k[at] = '\xff';
+    r.attributes = {{k, "1"}};
+    EXPECT_EQ(render(mode(OutputMode::short_), r),
+              prefix + " " + plain.substr(0, at) + "\xEF\xBF\xBD" + plain.substr(at + 1) + "=1\n")
+        << at;
+  }
+  // Values that are JSON stay as they are; the rest is bare only without special bytes.
+  r.attributes = {{"j", "{\"a\": 1}"}, {"l", "[1, 2]"}, {"e", ""},        {"q", "a=b"},
+                  {"s", "a\"b"},       {"b", "a\\b"},   {"u", "\xC3\xA9"}};
+  EXPECT_EQ(
+      render(mode(OutputMode::short_), r),
+      prefix +
+          " j={\"a\": 1} l=[1, 2] e=\"\" q=\"a=b\" s=\"a\\\"b\" b=\"a\\\\b\" u=\"\xC3\xA9\"\n");
+}
+
+// A message with a byte the terminal filter acts on at any position, in every short mode.
+TEST(RecordFormatter, MessageWithSpecialBytesAnywhere) {
+  Record r = kubelet_error();
+  r.caller.clear();
+  r.severity = Severity::info;
+  const std::string plain(35, 'm');
+  for (size_t at = 0; at < plain.size(); ++at) {
+    r.message = plain;
+    r.message[at] = '\x7f';
+    EXPECT_EQ(render(mode(OutputMode::cat), r),
+              plain.substr(0, at) + "\\x7f" + plain.substr(at + 1) + "\n")
+        << at;
+    r.message[at] = '\t';  // a tab is shown as it is
+    EXPECT_EQ(render(mode(OutputMode::cat), r), r.message + "\n") << at;
+  }
+}
+
 TEST(RecordFormatter, ColourOnlyWhenAsked) {
   FormatOptions o = mode(OutputMode::short_);
   o.color = true;

@@ -460,5 +460,39 @@ TEST(KlogHeader, CorpusRecords) {
   EXPECT_EQ(legacy, 2);
 }
 
+// The fixed part "mmdd hh:mm:ss.uuuuuu" is checked in one vector step: every byte value at every
+// one of its positions must be accepted exactly when a byte-by-byte reading of the rules
+// (digits where digits belong and in range, the separators in their places) accepts it.
+TEST(KlogHeader, EveryByteAtEveryFixedPosition) {
+  const std::string base = "I1127 10:20:30.123456       1 a.go:1] m";
+  auto in_range = [](const std::string& f, size_t at, int lo, int hi) {
+    const int v = (f[at] - '0') * 10 + (f[at + 1] - '0');
+    return v >= lo && v <= hi;
+  };
+  for (size_t pos = 0; pos < 20; ++pos) {
+    for (int b = 0; b < 256; ++b) {
+      std::string line = base;
+      line[1 + pos] = static_cast<char>(b);
+      const std::string f = line.substr(1, 20);
+      bool want = true;
+      for (size_t i = 0; i < 20; ++i) {
+        const char c = f[i];
+        const bool sep = i == 4 || i == 7 || i == 10 || i == 13;
+        if (sep ? c != base[1 + i] : (c < '0' || c > '9')) want = false;
+      }
+      want = want && in_range(f, 0, 1, 12) && in_range(f, 2, 1, 31) && in_range(f, 5, 0, 23) &&
+             in_range(f, 8, 0, 59) && in_range(f, 11, 0, 59);
+      // A digit in place of the blank after mmdd makes a longer date run: never a header
+      // here (neither four nor eight digits).
+      const auto h = parse_exact(line);
+      ASSERT_EQ(h.has_value(), want) << "byte " << b << " at " << pos;
+      if (h) {
+        EXPECT_EQ(h->microsecond, std::stoi(f.substr(14, 6))) << "byte " << b << " at " << pos;
+        EXPECT_EQ(h->second, std::stoi(f.substr(11, 2)));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kj

@@ -664,5 +664,66 @@ TEST(KlogParser, MebibyteRecords) {
   EXPECT_LT(elapsed, std::chrono::seconds(5));
 }
 
+// A ParsedLine reused across records whose field counts go up and down (the decoder's case,
+// where field strings are kept aside for later records) gives what a fresh one gives.
+TEST(KlogParser, ReusedOutputMatchesAFreshOneAcrossFieldCounts) {
+  const std::string long_value(40, 'v');
+  const std::vector<std::string> records = {
+      std::string(kHeader) + R"("first" podNameThatIsRatherLong="default/web-0123456789" n=1 )"
+                             R"(x="" node="ip-10-0-23-190.ec2.internal")",
+      std::string(kHeader) + "plain text in between",
+      std::string(kHeader) + R"("second" a="short")",
+      std::string(kHeader) + R"("third" k1=")" + long_value + R"(" k2=")" + long_value +
+          R"(" k3=")" + long_value + R"(" k4=")" + long_value + R"(" k5=2)",
+      std::string(kHeader) + R"("fourth" bad="\q" more=1)",
+      std::string(kHeader) + R"("fifth" aVeryLongKeyNameThatExceedsSixteen=")" + long_value +
+          R"(" b=[1,2,{"c":"d"}] c=raw value d=1)",
+      "not klog at all",
+      std::string(kHeader) + R"("sixth" one=1 two="2" three=<)" + "\n\tblock line\n >",
+  };
+  ParsedLine reused;
+  for (int pass = 0; pass < 3; ++pass) {
+    for (const std::string& r : records) {
+      ParsedLine fresh;
+      const bool ok = parse_klog(r, fresh);
+      ASSERT_EQ(parse_klog(r, reused), ok) << r;
+      EXPECT_EQ(reused.fields, fresh.fields) << r;
+      EXPECT_EQ(reused.message, fresh.message) << r;
+      EXPECT_EQ(reused.structured, fresh.structured) << r;
+      EXPECT_EQ(reused.caller, fresh.caller) << r;
+    }
+  }
+  // Long field strings outlive a record without fields, for the next one with fields.
+  ASSERT_TRUE(parse_klog(records[3], reused));
+  ASSERT_TRUE(parse_klog(records[1], reused));
+  EXPECT_TRUE(reused.fields.empty());
+  EXPECT_GE(reused.spare_fields.size(), 4u);
+  ASSERT_TRUE(parse_klog(records[3], reused));
+  EXPECT_EQ(reused.fields.size(), 5u);
+  EXPECT_EQ(reused.fields[3], (std::pair<std::string, std::string>{"k4", long_value}));
+}
+
+// Keys end at a blank, '=', '"' or a control blank (\t \n \v \f \r) wherever in a 16-byte
+// step it falls, also in keys longer than one step.
+TEST(KlogParser, KeysOfEveryLengthAndTerminator) {
+  for (size_t len = 1; len <= 40; ++len) {
+    const std::string k(len, 'k');
+    ParsedLine p;
+    ASSERT_TRUE(parse_klog(std::string(kHeader) + "\"m\" " + k + "=1 z=2", p));
+    ASSERT_TRUE(p.structured) << len;
+    EXPECT_EQ(p.fields, (Fields{{k, "1"}, {"z", "2"}})) << len;
+    // A raw value runs to the blank before the next `key=`, however long that key is.
+    ASSERT_TRUE(parse_klog(std::string(kHeader) + "\"m\" a=x y " + k + "=2", p));
+    EXPECT_EQ(p.fields, (Fields{{"a", "x y"}, {k, "2"}})) << len;
+    for (const char stop : {'\t', '\n', '\v', '\f', '\r', '"'}) {
+      ASSERT_TRUE(parse_klog(std::string(kHeader) + "\"m\" " + k + stop + "x=1", p));
+      EXPECT_FALSE(p.structured) << len << " " << int{stop};
+      ASSERT_TRUE(parse_klog(std::string(kHeader) + "\"m\" a=x " + k + stop + "x=1", p));
+      ASSERT_TRUE(p.structured) << len << " " << int{stop};
+      EXPECT_EQ(p.fields, (Fields{{"a", "x " + k + stop + "x=1"}})) << len << " " << int{stop};
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kj

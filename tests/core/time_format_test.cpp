@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <string>
+#include <vector>
 
 namespace kj {
 namespace {
@@ -111,6 +113,52 @@ TEST(TimeFormat, LocalZoneOffset) {
   else
     unsetenv("TZ");
   tzset();
+}
+
+// The cached short timestamp must be byte for byte what rendering each second afresh gives,
+// in both styles and both zones, across second, day and year boundaries, at and before the
+// epoch, and when the same second comes back after others.
+TEST(TimeFormat, ShortTimeFormatterMatchesUncachedRendering) {
+  const int64_t year_end = 1798761599;  // 2026-12-31T23:59:59Z
+  std::vector<int64_t> secs = {0,          -1,         -86400,     -86401,    1,
+                               1700000000, 1700000000, 1700000001, 1700000000};
+  for (int64_t s = year_end - 3; s <= year_end + 3; ++s) secs.push_back(s);
+  for (int64_t s = 1700006398; s <= 1700006402; ++s) secs.push_back(s);  // an hour boundary
+  secs.push_back(1700006399);
+  for (const bool utc : {true, false}) {
+    for (const auto style : {ShortTimeFormatter::Style::syslog, ShortTimeFormatter::Style::iso}) {
+      ShortTimeFormatter cached(utc, style);
+      for (const int64_t s : secs) {
+        WallClock fresh(utc);
+        std::string want = "x";
+        if (style == ShortTimeFormatter::Style::iso) {
+          append_iso_time(want, fresh.at(s));
+        } else {
+          append_syslog_time(want, fresh.at(s));
+        }
+        std::string got = "x";
+        cached.append(got, s);
+        EXPECT_EQ(got, want) << s << " utc=" << utc;
+      }
+    }
+  }
+  std::string s;
+  ShortTimeFormatter(true, ShortTimeFormatter::Style::iso).append(s, year_end + 1);
+  EXPECT_EQ(s, "2027-01-01T00:00:00+0000");
+}
+
+TEST(TimeFormat, MicrosAtAndBeforeTheEpoch) {
+  auto micros = [](int64_t us) {
+    std::string s;
+    append_micros(s, us);
+    return s;
+  };
+  EXPECT_EQ(micros(0), ".000000");
+  EXPECT_EQ(micros(999999), ".999999");
+  EXPECT_EQ(micros(1000000), ".000000");
+  EXPECT_EQ(micros(-1), ".999999");  // one µs before the epoch is 23:59:59.999999
+  EXPECT_EQ(micros(-1000000), ".000000");
+  EXPECT_EQ(micros(1700000000123456), ".123456");
 }
 
 }  // namespace
