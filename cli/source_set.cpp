@@ -148,34 +148,51 @@ SourceSet open_sources(const QueryOptions& o, const RecordFilterFactory& filters
           formatted(filtered(std::make_unique<file::FileTailer>(std::move(t)), filter)));
       ++set.file_sources;
     } else {
-      const unsigned threads = file_reading_threads();
+      // The paths first: how many are large decides how the CPUs are shared among them.
+      struct Path {
+        std::string path;
+        bool large = false;
+      };
+      std::vector<Path> paths;
+      size_t large = 0;
       std::set<std::string> seen;
       for (const auto& pattern : patterns) {
         // A literal path is passed even when only its rotated siblings exist.
-        std::vector<std::string> paths = pattern.find_first_of("*?[") == std::string::npos
-                                             ? std::vector<std::string>{pattern}
-                                             : expand(pattern);
-        for (const auto& path : paths) {
+        for (auto& path : pattern.find_first_of("*?[") == std::string::npos
+                              ? std::vector<std::string>{pattern}
+                              : expand(pattern)) {
           if (!seen.insert(path).second) continue;
-          file::FileQueryOptions fo;
-          if (o.since_us) fo.since_ns = *o.since_us * 1000;
-          if (o.until_us) fo.until_ns = *o.until_us * 1000;
-          fo.klog_zone = o.timezone;
-          const auto files = file::files_to_query(path, fo.include_rotated);
+          const auto files = file::files_to_query(path, true);
           if (files.empty()) continue;
-          if (threads > 1 && bytes_on_disk(files) >= kParallelMinBytes) {
-            ParallelReadOptions p;
-            p.threads = threads;
-            auto reader = std::make_unique<ParallelFileSource>(path, fo, o.format, filters, p);
-            set.file_stats.push_back(&reader->stats());
-            set.sources.push_back(std::move(reader));
-          } else {
-            auto reader = std::make_unique<file::FileQueryReader>(path, fo);
-            set.file_stats.push_back(&reader->stats());
-            set.sources.push_back(formatted(filtered(std::move(reader), filter)));
-          }
-          ++set.file_sources;
+          const bool is_large = bytes_on_disk(files) >= kParallelMinBytes;
+          large += is_large ? 1 : 0;
+          paths.push_back({std::move(path), is_large});
         }
+      }
+      // Each large path gets its share of the CPUs, at least one worker: with several large
+      // logs (a control plane node's apiserver, controller-manager, scheduler and etcd) their
+      // workers run side by side and the calling thread only merges, and memory stays a few
+      // chunks per path.
+      const unsigned cpus = file_reading_threads();
+      const unsigned per_path = large == 0 ? 1 : std::max(1u, cpus / static_cast<unsigned>(large));
+      for (const auto& p : paths) {
+        file::FileQueryOptions fo;
+        if (o.since_us) fo.since_ns = *o.since_us * 1000;
+        if (o.until_us) fo.until_ns = *o.until_us * 1000;
+        fo.klog_zone = o.timezone;
+        if (cpus > 1 && p.large) {
+          ParallelReadOptions par;
+          par.threads = per_path;
+          par.chunks_ahead = 3 * size_t{per_path};
+          auto reader = std::make_unique<ParallelFileSource>(p.path, fo, o.format, filters, par);
+          set.file_stats.push_back(&reader->stats());
+          set.sources.push_back(std::move(reader));
+        } else {
+          auto reader = std::make_unique<file::FileQueryReader>(p.path, fo);
+          set.file_stats.push_back(&reader->stats());
+          set.sources.push_back(formatted(filtered(std::move(reader), filter)));
+        }
+        ++set.file_sources;
       }
     }
   }

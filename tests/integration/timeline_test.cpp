@@ -260,5 +260,39 @@ TEST(TimelineFiles, LargeFileIsCompleteAndInOrder) {
   EXPECT_EQ(window.back(), rec(60'025));
 }
 
+// Several large logs (a control plane node's apiserver and scheduler) share the CPUs: their
+// records interleave by time, and the merge is still complete and ordered.
+TEST(TimelineFiles, SeveralLargeFilesMergeInOrder) {
+  TempDir dir("kjt-large2");
+  const fs::path logs = dir.path() / "log";
+  constexpr int kPerFile = 65'000;
+  // File f's record i at 22:00:00 + (2 i + f) * 10 ms: the two files alternate.
+  auto content = [](int f) {
+    std::string out;
+    for (int i = 0; i < kPerFile; ++i) {
+      const int ms = (2 * i + f) * 10;
+      char head[64];
+      snprintf(head, sizeof head, "I1127 22:%02d:%02d.%06d       7 x.go:1] ", ms / 60'000,
+               ms / 1000 % 60, ms % 1000 * 1000);
+      out += head + std::to_string(2 * i + f) + " padding to make the file large enough\n";
+    }
+    return out;
+  };
+  write_text(logs / "kube-apiserver.log", content(0));
+  write_text(logs / "kube-scheduler.log", content(1));
+  ASSERT_GT(fs::file_size(logs / "kube-apiserver.log"), uint64_t{4} << 20);
+  RunResult r =
+      run_kjournal({"--no-journal", "--log-dir", logs.string(), "--timezone", "UTC", "-o", "json"});
+  EXPECT_EQ(r.exit_code(), 0) << r.describe();
+  const auto recs = parse_json_lines(r.out);
+  ASSERT_EQ(recs.size(), size_t{2} * kPerFile);
+  for (size_t n = 0; n < recs.size(); ++n) {
+    ASSERT_EQ(recs[n].value("message", ""),
+              std::to_string(n) + " padding to make the file large enough")
+        << "at " << n;
+    ASSERT_EQ(recs[n].value("component", ""), n % 2 ? "kube-scheduler" : "kube-apiserver");
+  }
+}
+
 }  // namespace
 }  // namespace kjt
