@@ -23,16 +23,6 @@ void SequentialFile::close() {
   fd_ = -1;
 }
 
-bool SequentialFile::open(const std::filesystem::path& path, bool gzip) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    close();
-    error_ = std::strerror(errno);
-    return false;
-  }
-  return open_descriptor(fd, gzip);
-}
-
 bool SequentialFile::open_descriptor(int fd, bool gzip) {
   close();
   error_.clear();
@@ -55,7 +45,6 @@ bool SequentialFile::open_descriptor(int fd, bool gzip) {
   device_ = st.st_dev;
   inode_ = st.st_ino;
   mtime_ns_ = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
-  size_ = static_cast<uint64_t>(st.st_size);
   posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   // zlib reads from the descriptor's offset, which a dup() shares with earlier readers.
   if (gz_ && lseek(fd_, 0, SEEK_SET) != 0) {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <limits>
 #include <string>
 
@@ -23,11 +22,9 @@ class SequentialFile {
   SequentialFile(const SequentialFile&) = delete;
   SequentialFile& operator=(const SequentialFile&) = delete;
 
-  // Opens `path` (gzip when `gzip`); on failure returns false with error() set.
-  bool open(const std::filesystem::path& path, bool gzip);
-  // The same for a descriptor the caller opened (ownership passes, also on failure): workers
-  // reading chunks of one file get a dup() of the descriptor the plan opened, so a rotation
-  // by rename during the query cannot make them read a different file.
+  // Reads the file open as `fd` (gzip when `gzip`); ownership passes, also on failure, which
+  // returns false with error() set. Readers of a query get a dup() of the descriptor the query
+  // plan opened, so a rotation by rename during the query cannot make them read another file.
   bool open_descriptor(int fd, bool gzip);
   // The next record; false at the end of the file (or of the range) or on a read error.
   bool next(GroupedRecord& out);
@@ -40,9 +37,8 @@ class SequentialFile {
   const Fingerprint& fingerprint() const { return fingerprint_; }
   uint64_t bytes_read() const { return reader_.read_offset() - start_offset_; }
   const RecordAssembler& assembler() const { return assembler_; }
-  // Plain files only: the size at open, and reading from `offset` (a line start) on instead
-  // of from the beginning. Must be called before the first next().
-  uint64_t size() const { return size_; }
+  // Plain files only: reading from `offset` (a line start) on instead of from the beginning.
+  // Must be called before the first next().
   bool seekable() const { return !gz_ && fd_ >= 0; }
   bool seek(uint64_t offset);
   // Plain files only: reading ends at `end` as if the file ended there. `end` must be a line
@@ -61,7 +57,6 @@ class SequentialFile {
   std::string error_;
   uint64_t device_ = 0, inode_ = 0;
   int64_t mtime_ns_ = 0;
-  uint64_t size_ = 0;
   uint64_t start_offset_ = 0;  // where reading began (seek)
   uint64_t end_ = kToEnd;
   Fingerprint fingerprint_;
