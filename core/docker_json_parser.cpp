@@ -311,6 +311,9 @@ class Scanner {
       }
       if (depth != 0) return false;
     } else {
+      // Only a number or a literal is left. nlohmann would also skip a byte order mark at the
+      // start of `text`, which is not JSON in the middle of a line.
+      if (c != '-' && (c < '0' || c > '9') && c != 't' && c != 'f' && c != 'n') return false;
       while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']' &&
              !is_json_blank(s_[i_])) {
         ++i_;

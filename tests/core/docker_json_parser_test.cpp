@@ -240,6 +240,12 @@ TEST(DockerJsonParser, AgreesWithNlohmann) {
       line_with("\"log\":\"x\",\"n\":.5"),
       line_with("\"log\":\"x\",\"n\":\"\\ud800\\udc00\""),
       "{\"log\":\"x\",\"time\":\"2024-03-30T08:31:20Z\"}\t \n",
+      // A byte order mark is skipped only at the start of the line (found by the fuzzer: a
+      // BOM before a member value, whose member a later duplicate replaced).
+      "\xEF\xBB\xBF{\"log\":\"x\",\"time\":\"2024-03-30T08:31:20Z\"}",
+      line_with("\"log\":\"x\",\"n\":\xEF\xBB\xBF"
+                "1"),
+      line_with("\"log\":\"x\",\"stream\":\xEF\xBB\xBF\"stdout\",\"stream\":\"stderr\""),
   };
   for (const auto& in : inputs) {
     const auto mine = parse_exact(in);
