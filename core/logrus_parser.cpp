@@ -511,22 +511,25 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // printColored: `LEVL[stamp]<caller> <message %-44s> ` then ` key=value` per field, with the
 // level tag and every key wrapped in colour escapes, which are removed first.
 bool parse_tty(std::string_view line, ParsedLine& out) {
+  // The header is read as the detector reads it, escapes around the tag skipped in place.
+  // Stripping the whole line first could join the bytes around a removed escape into a new
+  // one (`ESC[ESC[mm` becomes `ESC[m`) and accept a line the detector does not.
+  const auto header = parse_logrus_tty_header(line);
+  if (!header) return false;
   std::string stripped;
-  std::string_view text = line;
-  if (line.find('\x1b') != std::string_view::npos) {
-    stripped.reserve(line.size());
-    for (size_t i = 0; i < line.size();) {
-      const size_t next = skip_sgr(line, i);
+  std::string_view rest = line.substr(header->end);
+  if (rest.find('\x1b') != std::string_view::npos) {
+    stripped.reserve(rest.size());
+    for (size_t i = 0; i < rest.size();) {
+      const size_t next = skip_sgr(rest, i);
       if (next != i) {
         i = next;
       } else {
-        stripped.push_back(line[i++]);
+        stripped.push_back(rest[i++]);
       }
     }
-    text = stripped;
+    rest = stripped;
   }
-  const auto header = parse_logrus_tty_header(text);
-  if (!header) return false;
 
   FieldWriter fields(out.fields);
   out.format = LineFormat::logrus;
@@ -534,7 +537,6 @@ bool parse_tty(std::string_view line, ParsedLine& out) {
   out.level_raw.assign(header->level.raw);
   if (!header->stamp.empty() && !all_digits(header->stamp)) set_time(header->stamp, out, fields);
 
-  std::string_view rest = text.substr(header->end);
   if (!rest.empty() && rest.front() == ' ') {
     rest.remove_prefix(1);
   } else if (!rest.empty()) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/logrus_level.h"
 #include "core/rfc3339.h"
 #include "tests/core/corpus_records.h"
 
@@ -436,6 +437,13 @@ TEST(LogrusParser, TtyLayout) {
       "WARN[2024-01-22 09:22:19.347641234Z] 'runc is being ignored due to: \"\\\"runc\\\" not "
       "found\"");
   EXPECT_EQ(r.line.message, "'runc is being ignored due to: \"\\\"runc\\\" not found\"");
+
+  // An escape is removed only where it is whole: taking out the inner one of `ESC[ESC[mm`
+  // leaves `ESC[m`, which is not a colour escape of the line (found by the fuzzer).
+  expect_rejected("\x1b[\x1b[mmINFO[2024-01-22 09:22:19.355170897Z] d");
+  EXPECT_FALSE(detect_logrus_level("\x1b[\x1b[mmINFO[2024-01-22 09:22:19.355170897Z] d"));
+  r = expect_parsed("\x1b[36mINFO\x1b[0m[0000] a  k=\x1b[\x1b[0mmv");
+  EXPECT_EQ(r.line.fields, (Fields{{"k", "\x1b[mv"}}));
 }
 
 // --- JSON formatter -----------------------------------------------------------------------------
