@@ -30,6 +30,20 @@ class EntrySource {
   virtual void take(std::string& out) = 0;
   virtual bool finished() const = 0;
   virtual void wait(uint64_t timeout_us) = 0;
+
+  // Takes the entry peek() made ready and then, while `out` is shorter than `max_bytes`, every
+  // next entry whose key is before `limit` (or equal to it, when `inclusive`): what the merge
+  // would take from this source anyway before the others' next entries. Returns how many it
+  // took. Forward order only.
+  virtual size_t take_run(std::string& out, int64_t limit, bool inclusive, size_t max_bytes) {
+    size_t n = 0;
+    int64_t key;
+    do {
+      take(out);
+      ++n;
+    } while (out.size() < max_bytes && peek(key) && (key < limit || (inclusive && key == limit)));
+    return n;
+  }
 };
 
 // A RecordSource whose records are formatted when they are taken, into the output buffer

@@ -9,6 +9,9 @@ namespace kj::cli {
 
 class OutputSink {
  public:
+  // The buffer is written out once it holds this much.
+  static constexpr size_t kChunk = 1 << 16;
+
   explicit OutputSink(int fd = 1) : fd_(fd) { buf_.reserve(kChunk * 2); }
   ~OutputSink() { flush(); }
   std::string& buffer() { return buf_; }
@@ -20,7 +23,6 @@ class OutputSink {
   bool broken() const { return broken_; }
 
  private:
-  static constexpr size_t kChunk = 1 << 16;
   int fd_;
   bool broken_ = false;
   std::string buf_;

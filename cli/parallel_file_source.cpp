@@ -88,6 +88,7 @@ std::unique_ptr<ParallelFileSource::Block> ParallelFileSource::new_block() {
       b->text.clear();
       b->entries.clear();
       b->in_window = b->pushed = 0;
+      b->in_order = true;
       return b;
     }
   }
@@ -129,6 +130,8 @@ void ParallelFileSource::read_chunk(size_t chunk, file::FileChunkReader& reader,
     while (reader.next(rec)) {
       const bool shown = !filter || filter(rec);
       if (shown) formatter.append(block->text, rec);
+      if (!block->entries.empty() && rec.time_ns < block->entries.back().time_ns)
+        block->in_order = false;
       block->entries.push_back({rec.time_ns, static_cast<uint32_t>(block->text.size()),
                                 static_cast<uint32_t>(rec.message.size()), shown});
       if (block->text.size() >= parallel_.block_bytes ||
@@ -198,6 +201,7 @@ bool ParallelFileSource::push_next_entry() {
     if (!next) return false;
     held_.push_back(std::move(next));
     b = held_.back().get();
+    if (start_direct(*b)) return true;
   }
   const Entry& e = b->entries[b->pushed];
   const uint32_t begin = b->pushed == 0 ? 0 : b->entries[b->pushed - 1].end;
@@ -207,31 +211,68 @@ bool ParallelFileSource::push_next_entry() {
   return true;
 }
 
-void ParallelFileSource::pop_item() {
-  const auto& item = window_.front();
-  const int64_t t = item.time_ns;
-  Block* b = item.value.block;
-  window_.pop();
-  if (t < last_out_ns_) {
+bool ParallelFileSource::start_direct(Block& b) {
+  if (!b.in_order || b.entries.empty() || !window_.nothing_after(b.entries.front().time_ns))
+    return false;
+  // Pushed one by one, the block's entries would leave the window in order as later ones come
+  // in, until only its longest tail within the window's limits is left: all but that tail can
+  // go straight out, once the window has handed out what it holds now.
+  size_t tail = b.entries.size(), bytes = 0;
+  while (tail > 0 &&
+         window_.fits(b.entries.size() - tail + 1, bytes + b.entries[tail - 1].message_bytes)) {
+    bytes += b.entries[--tail].message_bytes;
+  }
+  if (tail == 0) return false;
+  direct_ = &b;
+  direct_next_ = 0;
+  direct_end_ = tail;
+  b.pushed = tail;
+  return true;
+}
+
+void ParallelFileSource::note_out(int64_t time_ns) {
+  if (time_ns < last_out_ns_) {
     ++stats_.out_of_order;
   } else {
-    last_out_ns_ = t;
+    last_out_ns_ = time_ns;
   }
-  --b->in_window;
+}
+
+void ParallelFileSource::release_taken_blocks() {
   // Blocks leave in order once all their entries have been pushed and taken; a later one that
   // empties first waits behind the front (the window holds few entries, so not for long).
   while (!held_.empty() && held_.front()->in_window == 0 &&
-         held_.front()->pushed == held_.front()->entries.size()) {
+         held_.front()->pushed == held_.front()->entries.size() && held_.front().get() != direct_) {
     std::lock_guard lock(mu_);
     spare_blocks_.push_back(std::move(held_.front()));
     held_.pop_front();
   }
 }
 
+void ParallelFileSource::pop_item() {
+  const auto& item = window_.front();
+  note_out(item.time_ns);
+  Block* b = item.value.block;
+  window_.pop();
+  --b->in_window;
+  release_taken_blocks();
+}
+
 bool ParallelFileSource::peek(int64_t& key) {
   if (!started_) start();
   for (;;) {
-    if (!window_.empty() && (input_done_ || window_.over_limit())) {
+    if (direct_ && window_.empty()) {
+      while (direct_next_ < direct_end_ && !direct_->entries[direct_next_].shown)
+        note_out(direct_->entries[direct_next_++].time_ns);  // filtered out
+      if (direct_next_ < direct_end_) {
+        key = direct_->entries[direct_next_].time_ns;
+        return true;
+      }
+      direct_ = nullptr;
+      release_taken_blocks();
+      continue;
+    }
+    if (!window_.empty() && (direct_ || input_done_ || window_.over_limit())) {
       const auto& item = window_.front();
       if (item.value.shown) {
         key = item.time_ns;
@@ -249,9 +290,59 @@ bool ParallelFileSource::peek(int64_t& key) {
 }
 
 void ParallelFileSource::take(std::string& out) {
+  if (direct_ && window_.empty()) {
+    const auto& es = direct_->entries;
+    const uint32_t begin = direct_next_ == 0 ? 0 : es[direct_next_ - 1].end;
+    out.append(direct_->text, begin, es[direct_next_].end - begin);
+    note_out(es[direct_next_++].time_ns);
+    return;
+  }
   const auto& item = window_.front();
   out.append(item.value.block->text, item.value.begin, item.value.end - item.value.begin);
   pop_item();
+}
+
+size_t ParallelFileSource::take_direct(std::string& out, int64_t limit, bool inclusive,
+                                       size_t max_bytes) {
+  // The entry peek() made ready is taken in any case; the text of a run of entries is one
+  // piece of the block (a filtered entry has none).
+  const auto& es = direct_->entries;
+  const uint32_t begin = direct_next_ == 0 ? 0 : es[direct_next_ - 1].end;
+  uint32_t end = begin;
+  size_t n = 0, i = direct_next_;
+  for (; i < direct_end_; ++i) {
+    const Entry& e = es[i];
+    if (e.shown) {
+      if (n > 0 && (out.size() + (end - begin) >= max_bytes ||
+                    !(e.time_ns < limit || (inclusive && e.time_ns == limit)))) {
+        break;
+      }
+      end = e.end;
+      ++n;
+    }
+    note_out(e.time_ns);
+  }
+  out.append(direct_->text, begin, end - begin);
+  direct_next_ = i;
+  return n;
+}
+
+size_t ParallelFileSource::take_run(std::string& out, int64_t limit, bool inclusive,
+                                    size_t max_bytes) {
+  size_t n = 0;
+  for (;;) {
+    if (n > 0) {
+      int64_t key;
+      if (out.size() >= max_bytes || !peek(key) || !(key < limit || (inclusive && key == limit)))
+        return n;
+    }
+    if (direct_ && window_.empty()) {
+      n += take_direct(out, limit, inclusive, max_bytes);
+    } else {
+      take(out);
+      ++n;
+    }
+  }
 }
 
 }  // namespace kj::cli

@@ -63,6 +63,7 @@ class ParallelFileSource final : public EntrySource {
 
   bool peek(int64_t& key) override;
   void take(std::string& out) override;
+  size_t take_run(std::string& out, int64_t limit, bool inclusive, size_t max_bytes) override;
   bool finished() const override { return finished_; }
   void wait(uint64_t /*timeout_us*/) override {}
 
@@ -81,7 +82,8 @@ class ParallelFileSource final : public EntrySource {
     std::string text;
     std::vector<Entry> entries;
     size_t in_window = 0;  // entries pushed into the window and not yet taken
-    size_t pushed = 0;     // entries pushed into the window so far
+    size_t pushed = 0;     // entries pushed into the window (or taken past it) so far
+    bool in_order = true;  // no entry is earlier than the one before it
   };
   struct ChunkResult {
     std::deque<std::unique_ptr<Block>> blocks;  // ready to merge, in order
@@ -109,7 +111,11 @@ class ParallelFileSource final : public EntrySource {
   // Hands a block of `chunk` to the merge; false when reading should stop.
   bool publish(size_t chunk, std::unique_ptr<Block> block);
   bool push_next_entry();  // false when the input is exhausted
+  bool start_direct(Block& b);
   void pop_item();
+  void note_out(int64_t time_ns);
+  void release_taken_blocks();
+  size_t take_direct(std::string& out, int64_t limit, bool inclusive, size_t max_bytes);
 
   std::filesystem::path live_;
   file::FileQueryOptions opt_;
@@ -137,6 +143,11 @@ class ParallelFileSource final : public EntrySource {
   // Blocks whose entries are being pushed into the window (the back) or are still in it.
   std::deque<std::unique_ptr<Block>> held_;
   file::ReorderWindow<Item> window_;
+  // Entries [direct_next_, direct_end_) of direct_ leave in block order, after what the window
+  // holds, without going through it: set for a block in time order that starts no earlier than
+  // anything in the window, where the window would hand them out in that order anyway.
+  Block* direct_ = nullptr;
+  size_t direct_next_ = 0, direct_end_ = 0;
   int64_t last_out_ns_ = INT64_MIN;
   file::FileQueryStats stats_;
 };

@@ -148,8 +148,10 @@ int run_query(const QueryOptions& o) {
       out.flush();
     } else {
       for (;;) {
-        while (!out.broken() && merged.next(out.buffer())) {
-          ++shown;
+        while (!out.broken()) {
+          const size_t n = merged.next_run(out.buffer(), OutputSink::kChunk);
+          if (n == 0) break;
+          shown += n;
           out.maybe_flush();
         }
         out.flush();

@@ -26,6 +26,31 @@ bool TimelineMerger::next(std::string& out) {
   return true;
 }
 
+size_t TimelineMerger::next_run(std::string& out, size_t max_bytes) {
+  if (reverse_) return next(out) ? 1 : 0;
+  // The best source keeps being picked while its next key is before every other source's
+  // (or equal to it, when the best is the earlier source): the run's limit.
+  size_t best = SIZE_MAX, other = SIZE_MAX;
+  int64_t best_key = 0, other_key = INT64_MAX;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    int64_t key;
+    if (!sources_[i]->peek(key)) continue;
+    if (best == SIZE_MAX || key < best_key) {
+      if (best != SIZE_MAX) {
+        other = best;
+        other_key = best_key;
+      }
+      best = i;
+      best_key = key;
+    } else if (other == SIZE_MAX || key < other_key) {
+      other = i;
+      other_key = key;
+    }
+  }
+  if (best == SIZE_MAX) return 0;
+  return sources_[best]->take_run(out, other_key, best < other, max_bytes);
+}
+
 bool TimelineMerger::finished() const {
   return std::all_of(sources_.begin(), sources_.end(), [](const auto& s) { return s->finished(); });
 }

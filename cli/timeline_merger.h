@@ -20,6 +20,10 @@ class TimelineMerger {
 
   // Appends the next entry, formatted, to `out`; false when there is none now.
   bool next(std::string& out);
+  // The same as calling next() until the source it picks would change or `out` reaches
+  // `max_bytes`; returns the number of entries appended (0: none now). A large file read
+  // ahead by threads hands over a run of entries at a time.
+  size_t next_run(std::string& out, size_t max_bytes);
   bool finished() const;
   void wait(uint64_t timeout_us);
 

@@ -45,6 +45,13 @@ class ReorderWindow {
   bool empty() const { return size() == 0; }
   size_t size() const { return fifo_count_ + heap_.size(); }
   bool over_limit() const { return size() > max_items_ || bytes_ > max_bytes_; }
+  // Whether `items` items of `bytes` bytes in all stay within the limits.
+  bool fits(size_t items, size_t bytes) const { return items <= max_items_ && bytes <= max_bytes_; }
+  // True when nothing in the window is later than `time_ns`: items pushed from then on in time
+  // order would leave after everything it holds now, in the order they were pushed.
+  bool nothing_after(int64_t time_ns) const {
+    return heap_.empty() && (fifo_count_ == 0 || fifo_at(fifo_count_ - 1).time_ns <= time_ns);
+  }
 
   // The oldest item. Not empty().
   const Item& front() const { return from_fifo() ? fifo_[fifo_head_] : heap_.front(); }

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <deque>
+#include <random>
 
 namespace kj::cli {
 namespace {
@@ -122,6 +124,45 @@ TEST(TimelineMerger, FormatsRecordSourcesWhenTaken) {
   while (m.next(out)) out += "|";
   EXPECT_EQ(out, "a\n|1500000000 b|c\n|");
   EXPECT_TRUE(m.finished());
+}
+
+std::vector<std::unique_ptr<EntrySource>> random_sources(uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::unique_ptr<EntrySource>> s;
+  const size_t n = 1 + rng() % 4;
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<int64_t> times;
+    int64_t t = 0;
+    const size_t count = rng() % 60;
+    for (size_t k = 0; k < count; ++k) {
+      t += rng() % 3;  // many equal times, within and across sources
+      times.push_back(t);
+    }
+    s.push_back(std::make_unique<ListSource>(times, "s" + std::to_string(i) + ";"));
+  }
+  return s;
+}
+
+TEST(TimelineMerger, RunsAreWhatSingleStepsWouldTake) {
+  for (uint32_t seed = 0; seed < 200; ++seed) {
+    TimelineMerger one(random_sources(seed), false);
+    std::string want;
+    size_t want_count = 0;
+    while (one.next(want)) ++want_count;
+    for (size_t max_bytes : {size_t{1}, size_t{20}, SIZE_MAX}) {
+      TimelineMerger runs(random_sources(seed), false);
+      std::string got;
+      size_t got_count = 0, n;
+      while ((n = runs.next_run(got, got.size() + max_bytes)) > 0) {
+        got_count += n;
+        if (max_bytes == 1) {
+          EXPECT_EQ(n, 1u);  // a run stops once `out` is that long
+        }
+      }
+      EXPECT_EQ(got_count, want_count) << seed;
+      EXPECT_EQ(got, want) << "seed " << seed << " max_bytes " << max_bytes;
+    }
+  }
 }
 
 }  // namespace
