@@ -179,7 +179,7 @@ fi
 # Report.
 
 # Median of the numbers on stdin (blank-separated); NA when there are none.
-median() { tr ' ' '\n' | sort -g | awk 'NF { v[++n] = $1 } END { if (!n) print "NA"; else if (n % 2) print v[(n + 1) / 2]; else printf "%.2f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
+median() { tr ' ' '\n' | sort -g | awk 'NF { v[++n] = $1 } END { if (!n) print "NA"; else if (n % 2) print v[(n + 1) / 2]; else printf "%.3f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b + 0 == 0) print "NA"; else printf "%.2f", a / b }'; }
 declare -A MW MC MM MBS
 summarize() {  # NAME FILE_MB
