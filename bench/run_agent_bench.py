@@ -210,6 +210,9 @@ def main():
     ap.add_argument("--entries", type=int, default=1000000,
                     help="entries in the journal (bench/run_journal_bench.sh makes it)")
     ap.add_argument("--kjournal", default=os.path.join(ROOT, "build/kjournal"))
+    ap.add_argument("--floor", default=os.path.join(ROOT, "build/bench/journal_floor"),
+                    help="journal_floor binary: the sd-journal walk alone, with and without "
+                         "a cursor per entry, as the bound under any agent (skipped if absent)")
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--workdir", default=os.path.join(ROOT, "bench/out/agent"))
     ap.add_argument("--only", default="",
@@ -246,12 +249,25 @@ def main():
             runs.append((f"agent -> {label} receiver",
                          f"  - name: bench\n    type: {backend}\n    url: {receiver_url}\n"
                          + extra))
+    # What every sd-journal reader pays before doing anything with an entry: walking it and
+    # enumerating its fields; and with the cursor the agent takes of every entry (checkpoints
+    # and record ids are made from it).
+    floors = []
+    if os.access(args.floor, os.X_OK):
+        floors = [("sd-journal walk, every field (journal_floor)", [args.floor, args.journal]),
+                  ("sd-journal walk + cursor per entry (journal_floor --cursor)",
+                   [args.floor, "--cursor", args.journal])]
+    else:
+        print(f"run_agent_bench: {args.floor} not built: the sd-journal floor is left out",
+              file=sys.stderr)
     results = {}
     try:
         for rep in range(args.reps):
             print(f"repetition {rep + 1}/{args.reps} ...", file=sys.stderr)
             results.setdefault("journalctl -o export", []).append(
                 time_command(["journalctl", "-D", args.journal, "-o", "export"]))
+            for name, argv in floors:
+                results.setdefault(name, []).append(time_command(argv))
             for name, yaml in runs:
                 results.setdefault(name, []).append(
                     run_agent(args.kjournal, args.journal, args.entries, yaml, args.workdir))
@@ -280,7 +296,8 @@ def main():
     print("|---|---|---|---|---|---|---|")
     print(f"| journalctl -o export > /dev/null | {jw:.2f} | {jc:.2f} | {jc * 1e5 / args.entries:.3f} "
           f"| {jr / 1024:.1f} | 1.00 | 1.00 |")
-    for name in [n for n, _ in runs] + (["agent -> ClickHouse"] if clickhouse else []):
+    for name in ([n for n, _ in floors] + [n for n, _ in runs] +
+                 (["agent -> ClickHouse"] if clickhouse else [])):
         w, c, r = best(name)
         print(f"| {name} | {w:.2f} | {c:.2f} | {c * 1e5 / args.entries:.3f} | {r / 1024:.1f} "
               f"| {w / jw:.2f} | {c / jc:.2f} |")
