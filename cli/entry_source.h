@@ -19,6 +19,11 @@ inline int64_t order_key(const Record& r) {
   return r.observed_time_ns ? r.observed_time_ns : r.time_ns;
 }
 
+// Whether an entry at `key` belongs to a run that ends at `limit` (see take_run).
+inline bool in_run(int64_t key, int64_t limit, bool inclusive) {
+  return key < limit || (inclusive && key == limit);
+}
+
 class EntrySource {
  public:
   virtual ~EntrySource() = default;
@@ -41,7 +46,7 @@ class EntrySource {
     do {
       take(out);
       ++n;
-    } while (out.size() < max_bytes && peek(key) && (key < limit || (inclusive && key == limit)));
+    } while (out.size() < max_bytes && peek(key) && in_run(key, limit, inclusive));
     return n;
   }
 };

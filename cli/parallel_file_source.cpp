@@ -313,8 +313,8 @@ size_t ParallelFileSource::take_direct(std::string& out, int64_t limit, bool inc
   for (; i < direct_end_; ++i) {
     const Entry& e = es[i];
     if (e.shown) {
-      if (n > 0 && (out.size() + (end - begin) >= max_bytes ||
-                    !(e.time_ns < limit || (inclusive && e.time_ns == limit)))) {
+      if (n > 0 &&
+          (out.size() + (end - begin) >= max_bytes || !in_run(e.time_ns, limit, inclusive))) {
         break;
       }
       end = e.end;
@@ -333,8 +333,7 @@ size_t ParallelFileSource::take_run(std::string& out, int64_t limit, bool inclus
   for (;;) {
     if (n > 0) {
       int64_t key;
-      if (out.size() >= max_bytes || !peek(key) || !(key < limit || (inclusive && key == limit)))
-        return n;
+      if (out.size() >= max_bytes || !peek(key) || !in_run(key, limit, inclusive)) return n;
     }
     if (direct_ && window_.empty()) {
       n += take_direct(out, limit, inclusive, max_bytes);
